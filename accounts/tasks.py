@@ -1,0 +1,35 @@
+import logging
+import smtplib
+
+from celery import shared_task
+
+from accounts.models import Invitation
+from accounts.services import invitation_send
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="accounts.tasks.send_invitation",
+    ignore_result=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_invitation_task(invitation_id: int) -> None:
+    invitation_send(invitation_id=invitation_id)
+
+
+@shared_task(name="accounts.tasks.send_pending_invitations", ignore_result=True)
+def send_pending_invitations_task() -> None:
+    """The retry for invitation e-mails whose sending failed or was never queued."""
+    pending = Invitation.objects.filter(
+        sent_at__isnull=True, accepted_at__isnull=True, revoked_at__isnull=True
+    ).values_list("pk", flat=True)[:200]
+    for pk in pending:
+        try:
+            invitation_send(invitation_id=pk)
+        except (smtplib.SMTPException, OSError) as exc:
+            log.warning("invitation %s not sent yet: %s", pk, exc)
+            break

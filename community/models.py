@@ -1,0 +1,1 @@
+# The forum arrives with the community issue.

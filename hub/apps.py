@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class HubConfig(AppConfig):
+    name = "hub"
+    verbose_name = "Kumppani"
+
+    def ready(self) -> None:
+        from hub import checks, taxonomy  # noqa: F401 (system checks, cache invalidation)

@@ -1,0 +1,201 @@
+"""THE visibility rule. Every surface that shows content goes through one of its compilations.
+
+Content carries an audience (products, regions, roles; each possibly empty) as tagged. A
+person's reach comes from each of their memberships: the organisation's products and regions,
+each expanded with ancestors and descendants, and the membership's roles. Content is visible iff
+it is published (or the person is an editor) and, for some membership, each of the three
+dimensions is empty on the content or meets that membership's reach. Staff reach everything.
+
+Reach is taken per membership, not pooled across them: a person in two organisations must not
+combine one organisation's product with the other's region into something neither may see.
+A signed-in person with no membership reaches only content whose audience is empty.
+
+Compiled three ways, which a property test proves agree (tests/hub/test_audience_property.py):
+- `visible_to(user, obj)` for one object,
+- `q_for(user, model, prefix=...)` for querysets,
+- `meili_filter(user)` for Meilisearch.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
+
+from django.db.models import Exists, OuterRef, Q
+
+from hub import taxonomy
+from hub.models import Audience, AudienceMixin, Product, Region, Role
+
+DIMENSIONS = ("products", "regions", "roles")
+_REACH_ATTR = "_kumppani_reach"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one membership reaches: expanded products and regions, and roles."""
+
+    products: frozenset[int] = frozenset()
+    regions: frozenset[int] = frozenset()
+    roles: frozenset[int] = frozenset()
+
+    def admits(self, audience: Audience) -> bool:
+        return all(
+            not getattr(audience, dim) or bool(getattr(audience, dim) & getattr(self, dim))
+            for dim in DIMENSIONS
+        )
+
+
+@dataclass(frozen=True)
+class Reach:
+    everything: bool = False
+    drafts: bool = False
+    scopes: tuple[Scope, ...] = ()
+
+
+NOBODY = Reach()
+
+
+def reach_of(user) -> Reach:
+    """The person's reach, computed once per user object (a request's `request.user`)."""
+    cached = getattr(user, _REACH_ATTR, None)
+    if cached is not None:
+        return cached
+    reach = _compute_reach(user)
+    if user is not None:
+        setattr(user, _REACH_ATTR, reach)
+    return reach
+
+
+def forget_reach(user) -> None:
+    """Drop the reach cached on this user object (after its memberships changed)."""
+    if hasattr(user, _REACH_ATTR):
+        delattr(user, _REACH_ATTR)
+
+
+def _compute_reach(user) -> Reach:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    if user.is_staff:
+        return Reach(everything=True, drafts=True)
+
+    from accounts.models import Membership, Organisation
+
+    memberships = list(Membership.objects.filter(user=user).values_list("pk", "organisation_id"))
+    if not memberships:
+        return Reach(scopes=(Scope(),))
+    org_ids = {org_id for _, org_id in memberships}
+    org_products: dict[int, set[int]] = {}
+    for org_id, pk in Organisation.products.through.objects.filter(
+        organisation_id__in=org_ids
+    ).values_list("organisation_id", "product_id"):
+        org_products.setdefault(org_id, set()).add(pk)
+    org_regions: dict[int, set[int]] = {}
+    for org_id, pk in Organisation.regions.through.objects.filter(
+        organisation_id__in=org_ids
+    ).values_list("organisation_id", "region_id"):
+        org_regions.setdefault(org_id, set()).add(pk)
+    membership_roles: dict[int, set[int]] = {}
+    for membership_id, pk in Membership.roles.through.objects.filter(
+        membership_id__in=[pk for pk, _ in memberships]
+    ).values_list("membership_id", "role_id"):
+        membership_roles.setdefault(membership_id, set()).add(pk)
+
+    products, regions = taxonomy.tree(Product), taxonomy.tree(Region)
+    scopes = {
+        Scope(
+            products=products.expand(org_products.get(org_id, ())),
+            regions=regions.expand(org_regions.get(org_id, ())),
+            roles=frozenset(membership_roles.get(membership_id, ())),
+        )
+        for membership_id, org_id in memberships
+    }
+    return Reach(scopes=tuple(sorted(scopes, key=repr)))
+
+
+# --- one object --------------------------------------------------------------------------------
+
+
+def visible_to(user, obj: AudienceMixin) -> bool:
+    reach = reach_of(user)
+    if not obj.audience_is_live() and not reach.drafts:
+        return False
+    if reach.everything:
+        return True
+    audience = obj.audience()
+    return any(scope.admits(audience) for scope in reach.scopes)
+
+
+# --- querysets ---------------------------------------------------------------------------------
+
+
+def q_for(user, model: type[AudienceMixin], *, prefix: str = "") -> Q:
+    """A Q over `model` (or over a queryset that reaches it through `prefix`, e.g.
+    `q_for(user, Category, prefix="category__")` on topics). Uses EXISTS subqueries, so it never
+    duplicates rows and needs no DISTINCT."""
+    reach = reach_of(user)
+    q = Q()
+    if model.AUDIENCE_LIVE_FIELD and not reach.drafts:
+        q &= Q(**{f"{prefix}{model.AUDIENCE_LIVE_FIELD}": True})
+    if reach.everything:
+        return q
+    if not reach.scopes:
+        return q & Q(**{f"{prefix}pk__in": []})
+    return q & reduce(or_, (_scope_q(scope, model, prefix) for scope in reach.scopes))
+
+
+def _scope_q(scope: Scope, model: type[AudienceMixin], prefix: str) -> Q:
+    return reduce(and_, (_dimension_q(model, dim, getattr(scope, dim), prefix) for dim in DIMENSIONS))
+
+
+def _dimension_q(model, dim: str, reached: frozenset[int], prefix: str) -> Q:
+    field = model._meta.get_field(f"audience_{dim}")
+    through = field.remote_field.through
+    tagged = through.objects.filter(**{field.m2m_field_name(): OuterRef(f"{prefix}pk")})
+    q = Q(~Exists(tagged))
+    if reached:
+        q |= Q(Exists(tagged.filter(**{f"{field.m2m_reverse_field_name()}__in": reached})))
+    return q
+
+
+# --- Meilisearch -------------------------------------------------------------------------------
+
+MATCH_NOTHING = "(products IS EMPTY) AND (NOT products IS EMPTY)"
+
+
+def meili_filter(user) -> str:
+    """A Meilisearch filter expression; "" means no restriction (staff). The index holds only
+    published content, so drafts never come up in search, not even for editors."""
+    reach = reach_of(user)
+    if reach.everything:
+        return ""
+    if not reach.scopes:
+        return MATCH_NOTHING
+    trees = {"products": taxonomy.tree(Product), "regions": taxonomy.tree(Region), "roles": taxonomy.tree(Role)}
+    return " OR ".join(
+        "("
+        + " AND ".join(
+            _meili_dimension(dim, trees[dim].slugs(getattr(scope, dim))) for dim in DIMENSIONS
+        )
+        + ")"
+        for scope in reach.scopes
+    )
+
+
+def _meili_dimension(attribute: str, slugs: list[str]) -> str:
+    if not slugs:
+        return f"{attribute} IS EMPTY"
+    values = ", ".join(_meili_quote(s) for s in slugs)
+    return f"({attribute} IS EMPTY OR {attribute} IN [{values}])"
+
+
+def _meili_quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def document_fields(obj: AudienceMixin) -> dict[str, list[str]]:
+    """The audience as it goes into a search document (slugs, as tagged, never expanded)."""
+    audience = obj.audience()
+    return {
+        "products": taxonomy.tree(Product).slugs(audience.products),
+        "regions": taxonomy.tree(Region).slugs(audience.regions),
+        "roles": taxonomy.tree(Role).slugs(audience.roles),
+    }

@@ -1,0 +1,198 @@
+"""Writes to the search index: the outbox, its drain, and the reindex that swaps indexes."""
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from hub.search import client, registry, schema
+from hub.search.models import IndexOutbox
+
+log = logging.getLogger(__name__)
+
+# While a reindex runs, drains write to the index being built too, so that no change made
+# during the rebuild is missing after the swap.
+_REINDEX_TARGET_KEY = "search:reindex-target"
+_pending = threading.local()
+
+
+def search_enqueue(obj) -> IndexOutbox | None:
+    """Record that `obj`'s search document must be rewritten (or removed). Runs inside the
+    caller's transaction; the drain is queued once per transaction, after commit."""
+    type_name = registry.type_of(obj)
+    if type_name is None or obj.pk is None:
+        return None
+    row = IndexOutbox.objects.create(
+        doc_id=registry.doc_id(type_name, obj.pk),
+        model=obj._meta.concrete_model._meta.label_lower,
+        object_pk=str(obj.pk),
+    )
+    if not getattr(_pending, "scheduled", False):
+        _pending.scheduled = True
+        transaction.on_commit(_queue_drain, robust=True)
+    return row
+
+
+def _queue_drain() -> None:
+    _pending.scheduled = False
+    from hub.search.tasks import drain_outbox_task
+
+    drain_outbox_task.delay()
+
+
+@dataclass
+class DrainResult:
+    written: int = 0
+    removed: int = 0
+    failed: bool = False
+    error: str = ""
+
+
+def build_document(obj) -> dict | None:
+    doc = obj.search_document()
+    if doc is None:
+        return None
+    type_name = registry.type_of(obj)
+    return {**doc, "id": registry.doc_id(type_name, obj.pk), "type": type_name}
+
+
+def outbox_drain(*, batch: int | None = None, max_batches: int = 1000) -> DrainResult:
+    """Move outbox rows into Meilisearch until the outbox is empty or Meilisearch fails.
+    Rows are deleted only after Meilisearch confirmed the write; on failure they stay, with
+    the error and an attempt count, for the periodic retry."""
+    batch = batch or settings.SEARCH_OUTBOX_BATCH
+    result = DrainResult()
+    for _ in range(max_batches):
+        with transaction.atomic():
+            rows = list(
+                IndexOutbox.objects.select_for_update(skip_locked=True).order_by("pk")[:batch]
+            )
+            if not rows:
+                break
+            try:
+                written, removed = _apply(rows)
+            except client.UNAVAILABLE as exc:
+                log.warning("search outbox: Meilisearch unavailable, %d rows wait: %s", len(rows), exc)
+                IndexOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+                    attempts=F("attempts") + 1, last_error=str(exc)[:2000]
+                )
+                result.failed, result.error = True, str(exc)
+                break
+            IndexOutbox.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        result.written += written
+        result.removed += removed
+    return result
+
+
+def _apply(rows: list[IndexOutbox]) -> tuple[int, int]:
+    by_model: dict[str, set[str]] = {}
+    for row in rows:
+        by_model.setdefault(row.model, set()).add(row.object_pk)
+    upserts, deletes = [], set()
+    for label, pks in by_model.items():
+        model = registry.model_for(label)
+        type_name = registry.type_of(model)
+        found = {str(o.pk): o for o in registry.queryset(model).filter(pk__in=pks)}
+        for pk in pks:
+            doc = build_document(found[pk]) if pk in found else None
+            if doc is None:
+                deletes.add(registry.doc_id(type_name, pk))
+            else:
+                upserts.append(doc)
+    for uid in _targets():
+        schema.ensure_index(uid)
+        index = client.index(uid)
+        if upserts:
+            client.wait(index.add_documents(upserts, primary_key="id"))
+        if deletes:
+            client.wait(index.delete_documents(sorted(deletes)))
+    return len(upserts), len(deletes)
+
+
+def _targets() -> list[str]:
+    target = cache.get(_REINDEX_TARGET_KEY)
+    return [client.index_uid()] + ([target] if target else [])
+
+
+def iter_documents(chunk: int = 1000) -> Iterator[dict]:
+    for model in registry.types().values():
+        for obj in registry.queryset(model).iterator(chunk_size=chunk):
+            doc = build_document(obj)
+            if doc is not None:
+                yield doc
+
+
+def searchable_count() -> int:
+    return sum(registry.queryset(model).count() for model in registry.types().values())
+
+
+def search_reindex(*, batch: int = 2000, progress: Callable[[int], None] | None = None) -> int:
+    """Build a fresh index from the database and swap it in: searches keep working meanwhile,
+    and writes made during the rebuild reach both indexes. Returns the documents indexed."""
+    live = client.index_uid()
+    fresh = f"{live}__{int(time.time() * 1000)}"
+    meili = client.client()
+    schema.ensure_index(live)
+    schema.ensure_index(fresh, force=True)
+    cache.set(_REINDEX_TARGET_KEY, fresh, timeout=6 * 3600)
+    try:
+        tasks, buffer, total = [], [], 0
+        for doc in iter_documents():
+            buffer.append(doc)
+            if len(buffer) >= batch:
+                tasks.append(meili.index(fresh).add_documents(buffer, primary_key="id"))
+                total += len(buffer)
+                if progress:
+                    progress(len(buffer))
+                buffer = []
+        if buffer:
+            tasks.append(meili.index(fresh).add_documents(buffer, primary_key="id"))
+            total += len(buffer)
+            if progress:
+                progress(len(buffer))
+        for task in tasks:
+            client.wait(task, timeout_ms=600_000)
+        client.wait(meili.swap_indexes([{"indexes": [live, fresh]}]))
+    finally:
+        cache.delete(_REINDEX_TARGET_KEY)
+    # After the swap `fresh` names the old index.
+    client.wait(meili.delete_index(fresh))
+    schema.forget(fresh)
+    return total
+
+
+@dataclass
+class Status:
+    in_database: dict[str, int]
+    in_index: dict[str, int] | None
+    index_error: str
+    outbox_backlog: int
+    outbox_failing: int
+    outbox_oldest_seconds: float | None
+
+
+def search_status() -> Status:
+    in_db = {name: registry.queryset(model).count() for name, model in registry.types().items()}
+    in_index, error = None, ""
+    try:
+        res = client.index().search("", {"limit": 0, "facets": ["type"]})
+        in_index = res.get("facetDistribution", {}).get("type", {})
+    except client.UNAVAILABLE as exc:
+        error = str(exc)
+    backlog = IndexOutbox.objects.count()
+    oldest = IndexOutbox.objects.order_by("pk").values_list("created_at", flat=True).first()
+    return Status(
+        in_database=in_db,
+        in_index=in_index,
+        index_error=error,
+        outbox_backlog=backlog,
+        outbox_failing=IndexOutbox.objects.filter(attempts__gt=0).count(),
+        outbox_oldest_seconds=(timezone.now() - oldest).total_seconds() if oldest else None,
+    )

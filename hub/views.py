@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from accounts.permissions import can_invite
+from accounts.selectors import memberships_of
+from hub import health, selectors
+
+
+def home(request):
+    """The personal dashboard."""
+    return render(
+        request,
+        "hub/home.html",
+        {
+            "memberships": memberships_of(request.user),
+            "articles": selectors.dashboard_articles(request.user),
+            "can_invite": can_invite(request.user),
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    healthy, body = health.run()
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Django's language switch, also on the sign-in page (before anyone is signed in)."""
+    return django_set_language(request)
