@@ -23,6 +23,7 @@ from operator import and_, or_
 from django.db.models import Exists, OuterRef, Q
 
 from hub import taxonomy
+from hub.search import client
 from hub.models import Audience, AudienceMixin, Product, Region, Role
 
 DIMENSIONS = ("products", "regions", "roles")
@@ -183,12 +184,8 @@ def meili_filter(user) -> str:
 def _meili_dimension(attribute: str, slugs: list[str]) -> str:
     if not slugs:
         return f"{attribute} IS EMPTY"
-    values = ", ".join(_meili_quote(s) for s in slugs)
+    values = ", ".join(client.quote(s) for s in slugs)
     return f"({attribute} IS EMPTY OR {attribute} IN [{values}])"
-
-
-def _meili_quote(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def document_fields(obj: AudienceMixin) -> dict[str, list[str]]:

@@ -44,3 +44,12 @@ def wait(task_info, *, timeout_ms: int = 60_000) -> None:
     task = client().wait_for_task(task_info.task_uid, timeout_in_ms=timeout_ms, interval_in_ms=20)
     if task.status != "succeeded":
         raise SearchTaskFailed(f"task {task.uid} {task.status}: {task.error}")
+
+
+def quote(value: str) -> str:
+    """A string literal for a Meilisearch filter expression."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def ids_filter(ids: list[str]) -> str:
+    return f"id IN [{', '.join(quote(i) for i in ids)}]"

@@ -5,6 +5,7 @@ from hub.search import client
 SETTINGS = {
     "searchableAttributes": ["title", "excerpt", "tags", "product_labels", "body"],
     "filterableAttributes": [
+        "id",
         "type",
         "products",
         "regions",

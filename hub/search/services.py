@@ -112,7 +112,7 @@ def _apply(rows: list[IndexOutbox]) -> tuple[int, int]:
         if upserts:
             client.wait(index.add_documents(upserts, primary_key="id"))
         if deletes:
-            client.wait(index.delete_documents(sorted(deletes)))
+            client.wait(index.delete_documents(filter=client.ids_filter(sorted(deletes))))
     return len(upserts), len(deletes)
 
 

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from hub import audience
 from hub.models import Product, Region, Role
 from hub.search import client, schema
-from knowledge.models import ArticlePage, KnowledgeIndexPage, SectionPage
+from knowledge.models import ArticlePage, SectionPage
+from knowledge.services import knowledge_root
 from tests.factories import make_member, make_org, make_user
 
 
@@ -146,7 +147,7 @@ def test_three_compilations_agree_with_the_rule(meilisearch, world):
             make_org(products=_pick(products, o["products"]), regions=_pick(regions, o["regions"]))
             for o in world["orgs"]
         ]
-        section = KnowledgeIndexPage.objects.get().add_child(instance=SectionPage(title="S", slug="s"))
+        section = knowledge_root().add_child(instance=SectionPage(title="S", slug="s"))
         pages = []
         for i, c in enumerate(world["content"]):
             page = ArticlePage(title=f"A{i}", slug=f"a{i}", live=c["live"])
@@ -203,7 +204,7 @@ def test_three_compilations_agree_with_the_rule(meilisearch, world):
 def test_anonymous_and_inactive_people_reach_nothing(meilisearch):
     from django.contrib.auth.models import AnonymousUser
 
-    section = KnowledgeIndexPage.objects.get().add_child(instance=SectionPage(title="S", slug="s"))
+    section = knowledge_root().add_child(instance=SectionPage(title="S", slug="s"))
     page = section.add_child(instance=ArticlePage(title="Open to all", slug="open"))
     inactive = make_user(is_active=False)
     for person in (AnonymousUser(), inactive):
@@ -225,7 +226,7 @@ def test_membership_reach_is_not_pooled_across_organisations():
     from accounts.services import membership_set
 
     membership_set(user=user, organisation=make_org(products=[switch], regions=[de]))
-    section = KnowledgeIndexPage.objects.get().add_child(instance=SectionPage(title="S", slug="s"))
+    section = knowledge_root().add_child(instance=SectionPage(title="S", slug="s"))
     page = ArticlePage(title="Routers in Germany", slug="rde")
     page.audience_products, page.audience_regions = [router], [de]
     section.add_child(instance=page)

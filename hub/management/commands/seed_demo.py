@@ -3,14 +3,15 @@ knowledge hub with content restricted to each persona. Run it again and nothing 
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Organisation, User
 from accounts.services import membership_set
 from hub.models import Product, Region, Role
-from knowledge.models import ArticlePage, KnowledgeIndexPage, SectionPage
+from knowledge.models import ArticlePage, SectionPage
+from knowledge.services import knowledge_root
 
 DEMO_PASSWORD = "kumppani-demo"  # noqa: S105 (the published demo password, README and DESIGN.md)
 
@@ -156,7 +157,7 @@ class Command(BaseCommand):
                 user=user, email=p.email, defaults={"verified": True, "primary": True}
             )
             if p.group:
-                user.groups.add(Group.objects.get(name=p.group))
+                user.groups.add(self._staff_group(p.group))
             if p.organisation:
                 membership_set(
                     user=user,
@@ -165,8 +166,19 @@ class Command(BaseCommand):
                     is_admin_contact=p.admin_contact,
                 )
 
+    @staticmethod
+    def _staff_group(name: str) -> Group:
+        """Wagtail's Editors/Moderators groups (its migrations make them, with page permissions);
+        recreated with admin access if someone deleted them."""
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+            )
+        return group
+
     def _knowledge(self):
-        root = KnowledgeIndexPage.objects.first()
+        root = knowledge_root()
         sections = {}
         for slug, title, intro, aud in SECTIONS:
             sections[slug] = self._page(root, SectionPage, slug, aud, title=title, intro=intro)
