@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -18,9 +17,17 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    # Wagtail's own sign-in would bypass allauth (rate limits, MFA): send it to ours.
+    path("admin/login/", views.to_portal("account_login"), name="wagtailadmin_login"),
+    path(
+        "admin/password_reset/",
+        views.to_portal("account_reset_password"),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
-    path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    # Wagtail's page-privacy sign-in (privacy is off; our audience rule decides) goes to ours.
+    path("knowledge/_util/login/", views.to_portal("account_login"), name="wagtailcore_login"),
     path("knowledge/", include(wagtail_urls)),
 ]
 

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
@@ -29,6 +30,18 @@ def home(request):
 def healthz(request):
     healthy, body = health.run()
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def to_portal(url_name: str):
+    """A public redirect to one of the portal's own account pages, keeping ?next=."""
+
+    @login_not_required
+    def redirect_view(request):
+        target = reverse(url_name)
+        query = request.GET.urlencode()
+        return redirect(f"{target}?{query}" if query else target)
+
+    return redirect_view
 
 
 @login_not_required
