@@ -33,7 +33,9 @@ class InvitationForm(forms.Form):
             self.fields["organisation"].required = True
             self.fields["organisation"].empty_label = None
         else:
-            self.fields["organisation"].help_text = _("Leave empty to invite a person with no organisation.")
+            self.fields["organisation"].help_text = _(
+                "Leave empty to invite a person with no organisation."
+            )
 
 
 class AcceptInvitationForm(forms.Form):

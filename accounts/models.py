@@ -86,7 +86,11 @@ class Organisation(models.Model):
         Region, blank=True, related_name="organisations", verbose_name=_("regions")
     )
     external_id = models.CharField(
-        _("external id"), max_length=100, unique=True, null=True, blank=True,
+        _("external id"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("The organisation's id in the CRM/ERP."),
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,7 +17,11 @@ def admin_organisation_ids(user) -> set[int]:
 
 
 def can_invite(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_staff or bool(admin_organisation_ids(user)))
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_staff or bool(admin_organisation_ids(user)))
+    )
 
 
 def check_invite_to_organisation(user, organisation: Organisation | None) -> None:

@@ -199,7 +199,7 @@ def membership_set(
     is_admin_contact: bool = False,
 ) -> Membership:
     """Create or update a membership (used by seed data and, later, the CRM integration)."""
-    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation)
+    membership, _created = Membership.objects.get_or_create(user=user, organisation=organisation)
     if membership.is_admin_contact != is_admin_contact:
         membership.is_admin_contact = is_admin_contact
         membership.save(update_fields=["is_admin_contact"])

@@ -44,7 +44,9 @@ def invitations(request):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("accounts:invitations")
     return render(
         request,
@@ -69,12 +71,16 @@ def invitation_action(request, pk: int, action: str):
     if action == "resend":
         try:
             services.invitation_resend(invitation=invitation, by=request.user)
-            messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
         services.invitation_revoke(invitation=invitation, by=request.user)
-        messages.success(request, _("Invitation to %(email)s revoked.") % {"email": invitation.email})
+        messages.success(
+            request, _("Invitation to %(email)s revoked.") % {"email": invitation.email}
+        )
     return redirect("accounts:invitations")
 
 

@@ -23,8 +23,8 @@ from operator import and_, or_
 from django.db.models import Exists, OuterRef, Q
 
 from hub import taxonomy
-from hub.search import client
 from hub.models import Audience, AudienceMixin, Product, Region, Role
+from hub.search import client
 
 DIMENSIONS = ("products", "regions", "roles")
 _REACH_ATTR = "_kumppani_reach"
@@ -144,7 +144,9 @@ def q_for(user, model: type[AudienceMixin], *, prefix: str = "") -> Q:
 
 
 def _scope_q(scope: Scope, model: type[AudienceMixin], prefix: str) -> Q:
-    return reduce(and_, (_dimension_q(model, dim, getattr(scope, dim), prefix) for dim in DIMENSIONS))
+    return reduce(
+        and_, (_dimension_q(model, dim, getattr(scope, dim), prefix) for dim in DIMENSIONS)
+    )
 
 
 def _dimension_q(model, dim: str, reached: frozenset[int], prefix: str) -> Q:
@@ -170,7 +172,11 @@ def meili_filter(user) -> str:
         return ""
     if not reach.scopes:
         return MATCH_NOTHING
-    trees = {"products": taxonomy.tree(Product), "regions": taxonomy.tree(Region), "roles": taxonomy.tree(Role)}
+    trees = {
+        "products": taxonomy.tree(Product),
+        "regions": taxonomy.tree(Region),
+        "roles": taxonomy.tree(Role),
+    }
     return " OR ".join(
         "("
         + " AND ".join(

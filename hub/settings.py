@@ -275,9 +275,9 @@ INVITATION_MAX_AGE_DAYS = _int("INVITATION_MAX_AGE_DAYS", 7)
 # --- E-mail -----------------------------------------------------------------------------------
 
 _EMAIL = _url(
-        "EMAIL_URL",
-        "consolemail://",
-        env.email_url_config,
+    "EMAIL_URL",
+    "consolemail://",
+    env.email_url_config,
     ("consolemail", "smtp", "smtps", "smtp+tls", "smtp+ssl", "filemail", "memorymail", "dummymail"),
 )
 globals().update(_EMAIL)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ...

@@ -111,7 +111,11 @@ class ArticlePage(AudiencePage):
             "language": "en",
             **audience.document_fields(self),
             "tags": [],
-            "published_at": int(self.first_published_at.timestamp()) if self.first_published_at else None,
-            "updated_at": int(self.last_published_at.timestamp()) if self.last_published_at else None,
+            "published_at": int(self.first_published_at.timestamp())
+            if self.first_published_at
+            else None,
+            "updated_at": int(self.last_published_at.timestamp())
+            if self.last_published_at
+            else None,
             "popularity": 0,
         }

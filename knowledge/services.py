@@ -21,7 +21,9 @@ def knowledge_root() -> KnowledgeIndexPage:
     )
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", root_page=root, is_default_site=True, site_name="Kumppani")
+        Site.objects.create(
+            hostname="localhost", root_page=root, is_default_site=True, site_name="Kumppani"
+        )
     else:
         site.root_page = root
         site.save(update_fields=["root_page"])

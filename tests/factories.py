@@ -9,7 +9,9 @@ from hub.models import Product, Region, Role
 _seq = itertools.count(1)
 
 
-def make_user(*, email: str | None = None, password: str = "correct horse battery", **fields) -> User:
+def make_user(
+    *, email: str | None = None, password: str = "correct horse battery", **fields
+) -> User:
     from allauth.account.models import EmailAddress
 
     email = email or f"person{next(_seq)}@example.test"
@@ -39,4 +41,13 @@ def make_member(org: Organisation, *, roles=(), admin: bool = False, **user_fiel
     return user
 
 
-__all__ = ["Product", "Region", "Role", "make_member", "make_org", "make_role", "make_term", "make_user"]
+__all__ = [
+    "Product",
+    "Region",
+    "Role",
+    "make_member",
+    "make_org",
+    "make_role",
+    "make_term",
+    "make_user",
+]

@@ -4,8 +4,11 @@ from functools import cache
 
 import meilisearch
 from django.conf import settings
-from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError, MeilisearchTimeoutError
-
+from meilisearch.errors import (
+    MeilisearchApiError,
+    MeilisearchCommunicationError,
+    MeilisearchTimeoutError,
+)
 
 
 class SearchTaskFailed(Exception):
@@ -28,7 +31,9 @@ def _client(url: str, key: str, timeout: int) -> meilisearch.Client:
 
 
 def client() -> meilisearch.Client:
-    return _client(settings.MEILISEARCH_URL, settings.MEILISEARCH_MASTER_KEY, settings.MEILISEARCH_TIMEOUT)
+    return _client(
+        settings.MEILISEARCH_URL, settings.MEILISEARCH_MASTER_KEY, settings.MEILISEARCH_TIMEOUT
+    )
 
 
 def index_uid() -> str:

@@ -42,7 +42,11 @@ def doc_id(type_name: str, pk) -> str:
 
 
 def queryset(model: type[Model]):
-    return model.search_queryset() if hasattr(model, "search_queryset") else model._default_manager.all()
+    return (
+        model.search_queryset()
+        if hasattr(model, "search_queryset")
+        else model._default_manager.all()
+    )
 
 
 def _changed(sender, instance, **kwargs) -> None:

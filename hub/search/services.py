@@ -79,7 +79,9 @@ def outbox_drain(*, batch: int | None = None, max_batches: int = 1000) -> DrainR
             try:
                 written, removed = _apply(rows)
             except client.UNAVAILABLE as exc:
-                log.warning("search outbox: Meilisearch unavailable, %d rows wait: %s", len(rows), exc)
+                log.warning(
+                    "search outbox: Meilisearch unavailable, %d rows wait: %s", len(rows), exc
+                )
                 IndexOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
                     attempts=F("attempts") + 1, last_error=str(exc)[:2000]
                 )

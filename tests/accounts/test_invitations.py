@@ -1,8 +1,8 @@
 """Invitations are the only way in: who may invite, and what every kind of link does."""
 
 import re
-from urllib.parse import urlsplit
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -110,7 +110,12 @@ class TestAccepting:
         invitation = _invite(aki, aurora, roles=[technician], first_name="Nina")
         response = client.post(
             _link(invitation),
-            {"first_name": "Nina", "last_name": "Niemi", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+            {
+                "first_name": "Nina",
+                "last_name": "Niemi",
+                "password1": "a-long-pass-phrase",
+                "password2": "a-long-pass-phrase",
+            },
         )
         assert response.status_code == 302
         assert response["Location"] == "/"
@@ -142,7 +147,9 @@ class TestAccepting:
 
     def test_expired_link(self, aki, aurora, client):
         invitation = _invite(aki, aurora)
-        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        Invitation.objects.filter(pk=invitation.pk).update(
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
         response = client.get(_link(invitation))
         assert response.status_code == 410
         assert b"expired" in response.content

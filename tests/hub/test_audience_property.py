@@ -71,7 +71,14 @@ def _world(*, content_product: int, org_product: int) -> dict:
         "roles": 1,
         "orgs": [{"products": frozenset({org_product}), "regions": frozenset()}] * 3,
         "people": [{"staff": False, "memberships": [(0, frozenset())]}],
-        "content": [{"products": frozenset({content_product}), "regions": frozenset(), "roles": frozenset(), "live": True}],
+        "content": [
+            {
+                "products": frozenset({content_product}),
+                "regions": frozenset(),
+                "roles": frozenset(),
+                "live": True,
+            }
+        ],
     }
 
 
@@ -81,6 +88,7 @@ def _pick(items, indexes):
 
 def _related(parents: tuple, i: int) -> set[int]:
     """Oracle: i with its ancestors and descendants, by walking the parent list."""
+
     def ancestors(j):
         out = set()
         while parents[j] is not None:
@@ -106,7 +114,9 @@ def oracle(world, person, content) -> bool:
             reach = set().union(*[_related(tree[dim], i % len(tree[dim])) for i in org[dim]])
             ok &= not tagged or bool(tagged & reach)
         tagged_roles = {i % world["roles"] for i in content["roles"]}
-        member_roles = {i % world["roles"] for i in role_indexes} if org_index is not None else set()
+        member_roles = (
+            {i % world["roles"] for i in role_indexes} if org_index is not None else set()
+        )
         ok &= not tagged_roles or bool(tagged_roles & member_roles)
         if ok:
             return True
@@ -118,7 +128,9 @@ def _build_terms(model, parents, prefix):
     for i, parent in enumerate(parents):
         terms.append(
             model.objects.create(
-                name=f"{prefix}{i}", slug=f"{prefix}{i}", parent=terms[parent] if parent is not None else None
+                name=f"{prefix}{i}",
+                slug=f"{prefix}{i}",
+                parent=terms[parent] if parent is not None else None,
             )
         )
     return terms
@@ -142,7 +154,9 @@ def test_three_compilations_agree_with_the_rule(meilisearch, world):
         cache.clear()
         products = _build_terms(Product, world["products"], "p")
         regions = _build_terms(Region, world["regions"], "r")
-        roles = [Role.objects.create(name=f"role{i}", slug=f"role{i}") for i in range(world["roles"])]
+        roles = [
+            Role.objects.create(name=f"role{i}", slug=f"role{i}") for i in range(world["roles"])
+        ]
         orgs = [
             make_org(products=_pick(products, o["products"]), regions=_pick(regions, o["regions"]))
             for o in world["orgs"]
@@ -165,7 +179,9 @@ def test_three_compilations_agree_with_the_rule(meilisearch, world):
             for org_index, role_indexes in p["memberships"]:
                 from accounts.services import membership_set
 
-                membership_set(user=user, organisation=orgs[org_index], roles=_pick(roles, role_indexes))
+                membership_set(
+                    user=user, organisation=orgs[org_index], roles=_pick(roles, role_indexes)
+                )
             people.append(user)
 
         index = client.index()
@@ -181,7 +197,11 @@ def test_three_compilations_agree_with_the_rule(meilisearch, world):
 
         page_ids = [p.pk for p in pages]
         for person, user in zip(world["people"], people, strict=True):
-            expected = {p.pk for p, c in zip(pages, world["content"], strict=True) if oracle(world, person, c)}
+            expected = {
+                p.pk
+                for p, c in zip(pages, world["content"], strict=True)
+                if oracle(world, person, c)
+            }
             by_object = {p.pk for p in pages if audience.visible_to(user, p)}
             by_query = set(
                 ArticlePage.objects.filter(pk__in=page_ids)
@@ -212,7 +232,11 @@ def test_anonymous_and_inactive_people_reach_nothing(meilisearch):
         assert not ArticlePage.objects.filter(audience.q_for(person, ArticlePage)).exists()
         assert audience.meili_filter(person) == audience.MATCH_NOTHING
     schema.ensure_index()
-    client.wait(client.index().add_documents([{"id": "article-1", "products": [], "regions": [], "roles": []}]))
+    client.wait(
+        client.index().add_documents(
+            [{"id": "article-1", "products": [], "regions": [], "roles": []}]
+        )
+    )
     assert client.index().search("", {"filter": audience.MATCH_NOTHING})["hits"] == []
 
 
@@ -220,8 +244,14 @@ def test_anonymous_and_inactive_people_reach_nothing(meilisearch):
 def test_membership_reach_is_not_pooled_across_organisations():
     """A person in a Finnish router customer and a German switch customer must not see
     content meant for routers in Germany."""
-    router, switch = Product.objects.create(name="R", slug="r"), Product.objects.create(name="S", slug="s")
-    fi, de = Region.objects.create(name="FI", slug="fi"), Region.objects.create(name="DE", slug="de")
+    router, switch = (
+        Product.objects.create(name="R", slug="r"),
+        Product.objects.create(name="S", slug="s"),
+    )
+    fi, de = (
+        Region.objects.create(name="FI", slug="fi"),
+        Region.objects.create(name="DE", slug="de"),
+    )
     user = make_member(make_org(products=[router], regions=[fi]))
     from accounts.services import membership_set
 
@@ -232,4 +262,7 @@ def test_membership_reach_is_not_pooled_across_organisations():
     section.add_child(instance=page)
     audience.forget_reach(user)
     assert not audience.visible_to(user, page)
-    assert "(products IS EMPTY OR products IN [\"r\"]) AND (regions IS EMPTY OR regions IN [\"fi\"])" in audience.meili_filter(user)
+    assert (
+        '(products IS EMPTY OR products IN ["r"]) AND (regions IS EMPTY OR regions IN ["fi"])'
+        in audience.meili_filter(user)
+    )

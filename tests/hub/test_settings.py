@@ -63,6 +63,14 @@ def test_production_settings_switch_on_the_security_headers():
         " s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])"
     )
     result = _run("shell", "-c", code, DEBUG="false")
-    assert result.stdout.splitlines()[-1].split() == ["True", "True", "True", "True", "True", "DENY", "LocMemCache"]
+    assert result.stdout.splitlines()[-1].split() == [
+        "True",
+        "True",
+        "True",
+        "True",
+        "True",
+        "DENY",
+        "LocMemCache",
+    ]
     result = _run("shell", "-c", code, DEBUG="false", REDIS_URL="redis://127.0.0.1:6379/15")
     assert result.stdout.splitlines()[-1].split()[-1] == "RedisCache"

@@ -21,7 +21,11 @@ def test_sign_up_is_closed(client):
     assert b"closed" in response.content.lower()
     client.post(
         "/accounts/signup/",
-        {"email": "intruder@example.test", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+        {
+            "email": "intruder@example.test",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
     )
     assert not User.objects.filter(email="intruder@example.test").exists()
 
@@ -120,5 +124,7 @@ def test_portal_pages_carry_the_security_headers(client):
 def test_state_changes_need_csrf(client):
     make_user(email="anna@example.test")
     csrf_client = type(client)(enforce_csrf_checks=True)
-    response = csrf_client.post("/accounts/login/", {"login": "anna@example.test", "password": PASSWORD})
+    response = csrf_client.post(
+        "/accounts/login/", {"login": "anna@example.test", "password": PASSWORD}
+    )
     assert response.status_code == 403

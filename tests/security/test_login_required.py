@@ -74,7 +74,13 @@ ROUTES = sorted(set(_walk(get_resolver())), key=lambda r: (r[1], r[0] or ""))
 
 def test_the_walk_finds_the_whole_site():
     names = {name for name, _ in ROUTES}
-    assert {"hub:home", "accounts:overview", "wagtailadmin_home", "account_login", "healthz"} <= names
+    assert {
+        "hub:home",
+        "accounts:overview",
+        "wagtailadmin_home",
+        "account_login",
+        "healthz",
+    } <= names
     assert len(ROUTES) > 150
 
 

@@ -120,13 +120,25 @@ class Command(BaseCommand):
             for slug, name, parent in rows:
                 model.objects.update_or_create(
                     slug=slug,
-                    defaults={"name": name, "parent": model.objects.get(slug=parent) if parent else None},
+                    defaults={
+                        "name": name,
+                        "parent": model.objects.get(slug=parent) if parent else None,
+                    },
                 )
         for slug, name in ROLES:
             Role.objects.update_or_create(slug=slug, defaults={"name": name})
 
     def _organisations(self):
-        for name, business_id, klass, products, regions, city, country, external_id in ORGANISATIONS:
+        for (
+            name,
+            business_id,
+            klass,
+            products,
+            regions,
+            city,
+            country,
+            external_id,
+        ) in ORGANISATIONS:
             org, _ = Organisation.objects.update_or_create(
                 external_id=external_id,
                 defaults={
@@ -173,7 +185,9 @@ class Command(BaseCommand):
         group, created = Group.objects.get_or_create(name=name)
         if created:
             group.permissions.add(
-                Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+                Permission.objects.get(
+                    content_type__app_label="wagtailadmin", codename="access_admin"
+                )
             )
         return group
 
@@ -184,7 +198,9 @@ class Command(BaseCommand):
             sections[slug] = self._page(root, SectionPage, slug, aud, title=title, intro=intro)
         for section, slug, title, summary, aud in ARTICLES:
             body = [("paragraph", BODY.format(summary=summary))]
-            self._page(sections[section], ArticlePage, slug, aud, title=title, summary=summary, body=body)
+            self._page(
+                sections[section], ArticlePage, slug, aud, title=title, summary=summary, body=body
+            )
 
     def _page(self, parent, model, slug, aud, **fields):
         """Create the page if it is missing; an existing one keeps whatever editors made of it."""
