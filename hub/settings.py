@@ -266,7 +266,9 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Staff must have a second factor before they can do anything else (on unless switched off).
 MFA_REQUIRED_FOR_STAFF = _bool("MFA_REQUIRED_FOR_STAFF", not DEBUG)
-USERSESSIONS_TRACK_ACTIVITY = True
+# Tracking would write to the database on every request; sessions are listed with their
+# sign-in time and address instead.
+USERSESSIONS_TRACK_ACTIVITY = False
 # How many proxies in front of us append to X-Forwarded-For; 0 = use REMOTE_ADDR only, so a
 # client cannot spoof its address to slip past the rate limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)

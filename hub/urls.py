@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("search/", include("hub.search.urls")),
     # Wagtail's own sign-in would bypass allauth (rate limits, MFA): send it to ours.
     path("admin/login/", views.to_portal("account_login"), name="wagtailadmin_login"),
     path(

@@ -1,7 +1,7 @@
 """Knowledge hub pages. The foundation has the skeleton: root, sections, articles."""
 
 from django.db import models
-from django.http import Http404
+from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -15,7 +15,8 @@ from knowledge.blocks import BaseStreamBlock
 
 
 class AudiencePage(AudienceMixin, Page):
-    """A page whose audience hub/audience.py enforces wherever it shows."""
+    """A page whose audience hub/audience.py enforces wherever it shows (serving: the
+    before_serve_page hook in wagtail_hooks.py; lists: `audience.q_for`)."""
 
     AUDIENCE_LIVE_FIELD = "live"
 
@@ -23,13 +24,6 @@ class AudiencePage(AudienceMixin, Page):
 
     class Meta:
         abstract = True
-
-    def serve(self, request, *args, **kwargs):
-        # Defence in depth beside the before_serve_page hook: a page never serves outside its
-        # audience, whichever route reaches it.
-        if not audience.visible_to(request.user, self):
-            raise Http404
-        return super().serve(request, *args, **kwargs)
 
 
 class KnowledgeIndexPage(Page):
@@ -99,6 +93,18 @@ class ArticlePage(AudiencePage):
             value = block.value
             parts.append(strip_tags(value.source if hasattr(value, "source") else str(value)))
         return "\n".join(p for p in parts if p)
+
+    @classmethod
+    def search_fallback(cls, user, query: str):
+        """The database search used while Meilisearch is unreachable."""
+        return (
+            cls.objects.filter(audience.q_for(user, cls))
+            .filter(Q(title__icontains=query) | Q(summary__icontains=query))
+            .order_by("-first_published_at", "pk")
+        )
+
+    def search_hit(self) -> dict:
+        return {"title": self.title, "url": self.url, "excerpt": self.summary}
 
     def search_document(self) -> dict | None:
         if not self.live:
