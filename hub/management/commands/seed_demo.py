@@ -158,12 +158,12 @@ class Command(BaseCommand):
         from allauth.account.models import EmailAddress
 
         for p in PERSONAS:
+            # An existing persona keeps whatever password and MFA it was given since.
             user = User.objects.filter(email=p.email).first()
             if user is None:
                 user = User.objects.create_user(email=p.email, password=DEMO_PASSWORD)
             user.first_name, user.last_name, user.language = p.first_name, p.last_name, p.language
             user.is_staff, user.is_superuser, user.is_active = p.staff, p.superuser, True
-            user.set_password(DEMO_PASSWORD)
             user.save()
             EmailAddress.objects.update_or_create(
                 user=user, email=p.email, defaults={"verified": True, "primary": True}
