@@ -128,3 +128,43 @@ def test_state_changes_need_csrf(client):
         "/accounts/login/", {"login": "anna@example.test", "password": PASSWORD}
     )
     assert response.status_code == 403
+
+
+def _age_the_sign_in(client, seconds: int = 3600) -> None:
+    import time
+
+    session = client.session
+    records = session["account_authentication_methods"]
+    for record in records:
+        record["at"] = time.time() - seconds
+    session["account_authentication_methods"] = records
+    session.save()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/accounts/2fa/totp/activate/", None),
+        ("post", "/accounts/email/", {"action_add": "", "email": "anna2@example.test"}),
+    ],
+)
+def test_email_and_mfa_changes_ask_to_sign_in_again_after_a_while(client, method, url, data):
+    make_user(email="anna@example.test")
+    _login(client, "anna@example.test")
+    _age_the_sign_in(client)
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+
+
+@pytest.mark.django_db
+def test_password_change_needs_the_current_password(client):
+    anna = make_user(email="anna@example.test")
+    _login(client, "anna@example.test")
+    _age_the_sign_in(client)
+    new = {"password1": "a-new-long-phrase", "password2": "a-new-long-phrase"}
+    response = client.post("/accounts/password/change/", {"oldpassword": "wrong", **new})
+    assert response.status_code == 200
+    anna.refresh_from_db()
+    assert anna.check_password(PASSWORD)
