@@ -59,7 +59,7 @@ beat: $(STAMP)
 	$(VENV)/bin/celery -A hub beat --loglevel=INFO
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l fi -l de --ignore='.venv/*' --ignore='var/*'
+	$(PY) manage.py makemessages -l fi -l de --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='staticfiles/*'
 	$(PY) manage.py compilemessages --ignore='.venv/*'
 
 clean:

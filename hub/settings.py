@@ -236,7 +236,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "hub:home"
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Wagtail's admin sends visitors to "wagtailadmin_login", which hub/urls.py points at our own
+# sign-in (and answers 403 to a signed-in person without admin access, instead of looping).
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +38,10 @@ def to_portal(url_name: str):
 
     @login_not_required
     def redirect_view(request):
+        if request.user.is_authenticated and url_name == "account_login":
+            # Signed in yet sent to sign in (the admin does this for people without access):
+            # sending them on would loop, since the sign-in page returns them to ?next=.
+            raise PermissionDenied
         target = reverse(url_name)
         query = request.GET.urlencode()
         return redirect(f"{target}?{query}" if query else target)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "hub.search"
     label = "search_core"
-    verbose_name = "Search"
+    verbose_name = _("Search")
 
     def ready(self) -> None:
         from hub.search import registry

@@ -38,7 +38,10 @@ def test_results_respect_the_audience(client, content, meilisearch):
     client.force_login(content)
     response = client.get("/search/", {"q": "firmwre"})  # a typo, forgiven
     assert response.status_code == 200
-    assert sorted(_titles(response)) == ["Firmware update for everyone", "Firmware update for routers"]
+    assert sorted(_titles(response)) == [
+        "Firmware update for everyone",
+        "Firmware update for routers",
+    ]
     assert response.context["results"].total == 2
     assert b"<mark>" in response.content
 
@@ -54,7 +57,10 @@ def test_fallback_to_the_database_when_meilisearch_is_down(client, content, meil
     assert response.status_code == 200
     assert response.context["results"].degraded
     assert b"simpler mode" in response.content
-    assert sorted(_titles(response)) == ["Firmware update for everyone", "Firmware update for routers"]
+    assert sorted(_titles(response)) == [
+        "Firmware update for everyone",
+        "Firmware update for routers",
+    ]
 
 
 @pytest.mark.django_db
@@ -70,7 +76,9 @@ def test_fallback_to_the_database_when_meilisearch_is_down(client, content, meil
         {"q": ""},
     ],
 )
-def test_hostile_input_gets_a_normal_page_and_never_a_wider_filter(client, content, meilisearch, params):
+def test_hostile_input_gets_a_normal_page_and_never_a_wider_filter(
+    client, content, meilisearch, params
+):
     services.outbox_drain()
     client.force_login(content)
     response = client.get("/search/", params)
