@@ -52,9 +52,18 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def browser():
     require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API leaves its event loop "running" in this thread, and from then on
+    # Django looks its connections up in a context-local store instead of the thread-local one
+    # (asgiref's Local). Carry the thread's connection objects over, or a test would get a
+    # fresh one that lacks what the test database setup left on the old (the serialized
+    # contents that serialized rollback restores).
+    wrappers = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
+    for alias, wrapper in wrappers.items():
+        connections[alias] = wrapper
     try:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
