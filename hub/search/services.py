@@ -1,7 +1,6 @@
 """Writes to the search index: the outbox, its drain, and the reindex that swaps indexes."""
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ log = logging.getLogger(__name__)
 # While a reindex runs, drains write to the index being built too, so that no change made
 # during the rebuild is missing after the swap.
 _REINDEX_TARGET_KEY = "search:reindex-target"
-_pending = threading.local()
 
 
 def search_enqueue(obj) -> IndexOutbox | None:
@@ -34,14 +32,15 @@ def search_enqueue(obj) -> IndexOutbox | None:
         model=obj._meta.concrete_model._meta.label_lower,
         object_pk=str(obj.pk),
     )
-    if not getattr(_pending, "scheduled", False):
-        _pending.scheduled = True
+    # Once per transaction: look in the connection's own list of commit callbacks, which a
+    # rollback empties too (a flag of our own would stay set after a rollback).
+    connection = transaction.get_connection()
+    if not any(entry[1] is _queue_drain for entry in connection.run_on_commit):
         transaction.on_commit(_queue_drain, robust=True)
     return row
 
 
 def _queue_drain() -> None:
-    _pending.scheduled = False
     from hub.search.tasks import drain_outbox_task
 
     drain_outbox_task.delay()

@@ -110,3 +110,16 @@ def test_search_status_compares_database_index_and_outbox(meilisearch, capsys):
         assert "Outbox: 0 waiting" not in out
     finally:
         meilisearch.start()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_rolled_back_change_does_not_stop_later_drains(meilisearch):
+    from django.db import transaction
+
+    section = _section()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _article(section, "lost", "Never committed")
+        raise RuntimeError("the editor's save failed")
+    page = _article(section, "kept", "Committed afterwards")
+    assert not IndexOutbox.objects.exists()
+    assert _indexed_ids() == {f"article-{page.pk}"}
