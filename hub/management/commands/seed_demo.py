@@ -7,9 +7,12 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts import demo as accounts_demo
 from accounts.models import Organisation, User
 from accounts.services import membership_set
+from community import demo as community_demo
 from hub.models import Product, Region, Role
+from knowledge import demo as knowledge_demo
 from knowledge.models import ArticlePage, SectionPage
 from knowledge.services import knowledge_root
 
@@ -110,6 +113,9 @@ class Command(BaseCommand):
             self._organisations()
             self._personas()
             self._knowledge()
+            # Each app adds its own demo data (knowledge, community, account modules).
+            for app_demo in (knowledge_demo, community_demo, accounts_demo):
+                app_demo.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in with:"))
         for persona in PERSONAS:
             self.stdout.write(f"  {persona.email:<26} {persona.who}")
