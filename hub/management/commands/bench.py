@@ -114,7 +114,15 @@ class Command(BaseCommand):
         from knowledge.models import ArticlePage
 
         anna = User.objects.get(email="anna@aurora.example")
-        article = ArticlePage.objects.child_of(section).order_by("-pk").first()
+        from hub import audience
+
+        # The newest article Anna may see (the generated audiences hide some from her).
+        article = (
+            ArticlePage.objects.child_of(section)
+            .filter(audience.q_for(anna, ArticlePage))
+            .order_by("-pk")
+            .first()
+        )
         pages = {
             "bare view": "/_bench/bare/",
             "dashboard": "/",
