@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import Consent, Office, Organisation, PortalProfile, User
+from accounts.modules import all_fields
 from accounts.permissions import invitable_organisations
+from accounts.services import OFFICE_FIELDS
 from hub.models import Role
 
 
@@ -58,3 +60,74 @@ class AcceptInvitationForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return cleaned
+
+
+# --- Account modules ---------------------------------------------------------------------
+
+
+class _ModelFieldsForm(forms.Form):
+    """A plain form with a model's fields, so that validating it never touches the instance
+    (the service compares old and new). Fields not in `editable` are disabled: Django then
+    ignores whatever a POST sends for them."""
+
+    model = None
+    field_names: tuple[str, ...] = ()
+
+    def __init__(self, *args, instance, editable, **kwargs):
+        initial = forms.models.model_to_dict(instance, fields=self.field_names)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields.update(forms.models.fields_for_model(self.model, fields=self.field_names))
+        for name, field in self.fields.items():
+            field.disabled = name not in editable
+
+    def changes(self) -> dict:
+        """The fields the person changed (only editable ones can change)."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class DetailsForm(_ModelFieldsForm):
+    model = User
+    field_names = all_fields("details")
+
+
+class CompanyForm(_ModelFieldsForm):
+    model = Organisation
+    field_names = all_fields("company")
+
+
+class ConsentsForm(forms.Form):
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in Consent.Kind.choices:
+            self.fields[kind] = forms.BooleanField(
+                label=label,
+                required=False,
+                initial=bool(current.get(kind) and current[kind].given),
+            )
+
+
+class OfficeForm(_ModelFieldsForm):
+    model = Office
+    field_names = OFFICE_FIELDS
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, instance=instance or Office(), editable=OFFICE_FIELDS, **kwargs)
+
+
+class ColleagueProfileForm(forms.Form):
+    profile = forms.ModelChoiceField(
+        label=_("Portal profile"),
+        queryset=PortalProfile.objects.none(),
+        required=False,
+        empty_label=_("Default profile"),
+    )
+
+    def __init__(self, *args, profiles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].queryset = PortalProfile.objects.filter(
+            pk__in=[p.pk for p in profiles]
+        )
+        # The choices without a query per row: the caller passes the assignable profiles.
+        self.fields["profile"].choices = [("", _("Default profile"))] + [
+            (p.pk, p.name) for p in profiles
+        ]

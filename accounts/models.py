@@ -1,14 +1,20 @@
 """People, the organisations they belong to, and invitations (the only way in)."""
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from accounts.modules import EDITABLE_FIELDS, MODULES, edit_flag, module_flag
 from hub.models import Product, Region, Role
 
 
@@ -42,6 +48,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -106,10 +114,30 @@ class Organisation(models.Model):
 
 
 class PortalProfile(models.Model):
-    """Which account modules a person sees (the modules arrive with the account issue)."""
+    """Which account modules a person sees and which fields of "my details" and "company"
+    they may edit. A membership without a profile behaves as an unsaved `PortalProfile()`:
+    every module shown, own details editable, company read-only (the field defaults)."""
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    show_details = models.BooleanField(_("show my details"), default=True)
+    show_company = models.BooleanField(_("show company"), default=True)
+    show_offices = models.BooleanField(_("show offices"), default=True)
+    show_colleagues = models.BooleanField(_("show colleagues"), default=True)
+    show_orders = models.BooleanField(_("show orders"), default=True)
+    show_invoices = models.BooleanField(_("show invoices"), default=True)
+    show_support = models.BooleanField(_("show support requests"), default=True)
+    show_registrations = models.BooleanField(_("show registrations"), default=True)
+
+    edit_details_name = models.BooleanField(_("may edit own name"), default=True)
+    edit_details_phone = models.BooleanField(_("may edit own phone"), default=True)
+    edit_details_title = models.BooleanField(_("may edit own job title"), default=True)
+    edit_details_language = models.BooleanField(_("may edit own language"), default=True)
+    edit_company_name = models.BooleanField(_("may edit company name"), default=False)
+    edit_company_business_id = models.BooleanField(_("may edit business id"), default=False)
+    edit_company_billing = models.BooleanField(_("may edit billing address"), default=False)
+    edit_company_visiting = models.BooleanField(_("may edit visiting address"), default=False)
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +146,18 @@ class PortalProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def flag_names(cls) -> list[str]:
+        """Every switch of a profile; "above" another profile = on where the other is off."""
+        return [module_flag(m) for m in MODULES] + [
+            edit_flag(module, group)
+            for module, groups in EDITABLE_FIELDS.items()
+            for group in groups
+        ]
+
+    def flags(self) -> frozenset[str]:
+        return frozenset(name for name in self.flag_names() if getattr(self, name))
 
 
 class Membership(models.Model):
@@ -204,3 +244,233 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+@register_setting(icon="cog")
+class PortalSettings(BaseSiteSetting):
+    """The portal's name and support contact, and which account modules are switched on.
+    Read through `accounts.selectors.portal_settings()` (cached; saved = cache dropped)."""
+
+    portal_name = models.CharField(_("portal name"), max_length=100, blank=True)
+    support_name = models.CharField(_("support name"), max_length=100, blank=True)
+    support_email = models.EmailField(_("support e-mail"), blank=True)
+    support_phone = models.CharField(_("support phone"), max_length=40, blank=True)
+
+    module_details = models.BooleanField(_("my details module"), default=True)
+    module_company = models.BooleanField(_("company module"), default=True)
+    module_offices = models.BooleanField(_("offices module"), default=True)
+    module_colleagues = models.BooleanField(_("colleagues module"), default=True)
+    module_orders = models.BooleanField(_("orders module"), default=True)
+    module_invoices = models.BooleanField(_("invoices module"), default=True)
+    module_support = models.BooleanField(_("support requests module"), default=True)
+    module_registrations = models.BooleanField(_("registrations module"), default=True)
+
+    offices_may_add = models.BooleanField(_("customers may add offices"), default=True)
+    offices_may_edit = models.BooleanField(_("customers may edit offices"), default=True)
+    offices_may_delete = models.BooleanField(_("customers may delete offices"), default=True)
+    colleagues_may_add = models.BooleanField(
+        _("admin contacts may invite colleagues"), default=True
+    )
+    colleagues_may_edit = models.BooleanField(
+        _("admin contacts may set colleagues' profiles"), default=True
+    )
+    colleagues_may_delete = models.BooleanField(
+        _("admin contacts may deactivate colleagues"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("portal settings")
+
+    def module_on(self, module: str) -> bool:
+        return getattr(self, f"module_{module}")
+
+
+PORTAL_SETTINGS_CACHE_KEY = "accounts:portal-settings"
+
+
+@receiver(post_save, sender=PortalSettings)
+def _forget_portal_settings(**kwargs) -> None:
+    cache.delete(PORTAL_SETTINGS_CACHE_KEY)
+
+
+class Consent(models.Model):
+    """One given or withdrawn communication consent. Rows are only added, never changed: the
+    newest row per kind is the current state, the rest is the history."""
+
+    class Kind(models.TextChoices):
+        NEWSLETTER = "newsletter", _("Newsletter")
+        PRODUCT_NEWS = "product_news", _("Product news")
+        EVENT_INVITATIONS = "event_invitations", _("Event invitations")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("consent"), max_length=30, choices=Kind.choices)
+    given = models.BooleanField(_("given"))
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "kind", "at"], name="consent_latest")]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.given}"
+
+
+class OrganisationChange(models.Model):
+    """One field of an organisation changed by a customer: who, when, old → new."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    changed_at = models.DateTimeField(_("time"), default=timezone.now)
+    field = models.CharField(_("field"), max_length=60)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("organisation change")
+        verbose_name_plural = _("organisation changes")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.field}"
+
+    @property
+    def field_label(self) -> str:
+        return Organisation._meta.get_field(self.field).verbose_name
+
+
+class Office(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="offices",
+        verbose_name=_("organisation"),
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+WEBHOOK_EVENT_TYPES = (
+    "details.updated",
+    "consent.changed",
+    "company.updated",
+    "office.created",
+    "office.updated",
+    "office.deleted",
+    "colleague.profile_changed",
+    "colleague.deactivated",
+    "colleague.reactivated",
+    "colleague.removed",
+)
+
+
+class WebhookEndpoint(models.Model):
+    """A receiver of customer-made changes (the CRM/ERP)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(
+        _("secret"), max_length=200, default=_new_secret,
+        help_text=_("Shared secret for the HMAC-SHA256 signature."),
+    )  # fmt: skip
+    is_active = models.BooleanField(_("active"), default=True)
+    event_types = models.CharField(
+        _("event types"), max_length=500, blank=True,
+        help_text=_("Comma-separated event types to send; empty sends all."),
+    )  # fmt: skip
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        unknown = set(self.event_type_list()) - set(WEBHOOK_EVENT_TYPES)
+        if unknown:
+            raise ValidationError(
+                {
+                    "event_types": _("Unknown event types: %(types)s")
+                    % {"types": ", ".join(sorted(unknown))}
+                }
+            )
+
+    def event_type_list(self) -> list[str]:
+        return [t.strip() for t in self.event_types.split(",") if t.strip()]
+
+    def wants(self, event_type: str) -> bool:
+        wanted = self.event_type_list()
+        return not wanted or event_type in wanted
+
+
+class WebhookEvent(models.Model):
+    """The webhook outbox: one customer-made change, written in the same transaction as the
+    change. Delivered to every active endpoint in order; `idempotency_key` lets a receiver
+    drop a repeat."""
+
+    event_type = models.CharField(_("event type"), max_length=60)
+    payload = models.JSONField(_("payload"), default=dict)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+
+    def __str__(self) -> str:
+        return f"{self.event_type} #{self.pk}"
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver one event to one endpoint."""
+
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    attempt = models.PositiveIntegerField(_("attempt"))
+    attempted_at = models.DateTimeField(_("time"), default=timezone.now)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    status_code = models.PositiveIntegerField(_("status code"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    resend = models.BooleanField(_("re-send by staff"), default=False)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["endpoint", "event", "succeeded"], name="webhook_delivery_state")
+        ]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint} #{self.attempt}"

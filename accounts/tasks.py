@@ -4,7 +4,7 @@ import smtplib
 from celery import shared_task
 
 from accounts.models import Invitation
-from accounts.services import invitation_send
+from accounts.services import invitation_send, webhooks_deliver_pending
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +33,10 @@ def send_pending_invitations_task() -> None:
         except (smtplib.SMTPException, OSError) as exc:
             log.warning("invitation %s not sent yet: %s", pk, exc)
             break
+
+
+@shared_task(name="accounts.tasks.deliver_webhooks", ignore_result=True)
+def deliver_webhooks_task() -> None:
+    """Deliver waiting webhook events. Queued after each customer-made change and run by beat
+    as the retry: failures are recorded per attempt and wait for their backoff, never lost."""
+    webhooks_deliver_pending()

@@ -3,13 +3,23 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import permissions, selectors, services
-from accounts.forms import AcceptInvitationForm, InvitationForm
-from accounts.models import Invitation, User
+from accounts.forms import (
+    AcceptInvitationForm,
+    ColleagueProfileForm,
+    CompanyForm,
+    ConsentsForm,
+    DetailsForm,
+    InvitationForm,
+    OfficeForm,
+)
+from accounts.models import Invitation, User, WebhookEvent
+from accounts.modules import BUILT_MODULES, MODULES
 
 _AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -21,6 +31,11 @@ def overview(request):
         {
             "memberships": selectors.memberships_of(request.user),
             "can_invite": permissions.can_invite(request.user),
+            "modules": [
+                (module, MODULES[module])
+                for module in BUILT_MODULES
+                if module in selectors.modules_for(request.user)
+            ],
         },
     )
 
@@ -133,4 +148,244 @@ def _invitation_problem(request, reason: str, invitation: Invitation | None = No
         "accounts/invitation_problem.html",
         {"reason": reason, "invitation": invitation},
         status=410 if reason in ("used", "revoked", "expired") else 404,
+    )
+
+
+# --- Account modules ---------------------------------------------------------------------
+# Each view asks the permission functions first: a hidden module is a 404 for GET and POST.
+
+
+def _access(request, module: str) -> selectors.Access:
+    permissions.check_view_module(request.user, module)
+    return selectors.access_for(request.user)
+
+
+def details(request):
+    access = _access(request, "details")
+    user = request.user
+    form = DetailsForm(
+        request.POST if request.method == "POST" else None,
+        instance=user,
+        editable=access.editable_fields("details"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_details(user=user, changes=form.changes())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your details were saved."))
+            return redirect("accounts:details")
+    current = selectors.consents_of(user)
+    return render(
+        request,
+        "accounts/details.html",
+        {"form": form, "consents_form": ConsentsForm(current=current), "consents": current},
+    )
+
+
+@require_POST
+def consents(request):
+    _access(request, "details")
+    form = ConsentsForm(request.POST, current={})
+    if form.is_valid():
+        services.consents_set(user=request.user, wanted=form.cleaned_data)
+        messages.success(request, _("Your communication choices were saved."))
+    return redirect("accounts:details")
+
+
+def company(request):
+    access = _access(request, "company")
+    organisation = access.organisation
+    form = CompanyForm(
+        request.POST if request.method == "POST" else None,
+        instance=organisation,
+        editable=access.editable_fields("company"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation, by=request.user, changes=form.changes()
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The company details were saved."))
+            return redirect("accounts:company")
+    return render(
+        request,
+        "accounts/company.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "can_edit": bool(access.editable_fields("company")),
+            "changes": selectors.organisation_changes(organisation),
+        },
+    )
+
+
+def offices(request):
+    access = _access(request, "offices")
+    return render(
+        request,
+        "accounts/offices.html",
+        {
+            "offices": selectors.offices_of(access.organisation),
+            "can_add": permissions.can_office(request.user, "add"),
+            "can_edit": permissions.can_office(request.user, "edit"),
+            "can_delete": permissions.can_office(request.user, "delete"),
+        },
+    )
+
+
+def _office(request, pk: int):
+    access = _access(request, "offices")
+    return get_object_or_404(selectors.offices_of(access.organisation), pk=pk)
+
+
+def office_form(request, pk: int | None = None):
+    office = _office(request, pk) if pk else None
+    permissions.check_office(request.user, "edit" if office else "add", office)
+    form = OfficeForm(request.POST if request.method == "POST" else None, instance=office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if office:
+                services.office_update(office=office, by=request.user, data=form.cleaned_data)
+            else:
+                services.office_create(by=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The office was saved."))
+            return redirect("accounts:offices")
+    return render(request, "accounts/office_form.html", {"form": form, "office": office})
+
+
+def office_delete(request, pk: int):
+    office = _office(request, pk)
+    permissions.check_office(request.user, "delete", office)
+    if request.method == "POST":
+        services.office_delete(office=office, by=request.user)
+        messages.success(request, _("The office %(name)s was deleted.") % {"name": office.name})
+        return redirect("accounts:offices")
+    return render(
+        request,
+        "accounts/confirm.html",
+        {
+            "title": _("Delete office"),
+            "question": _("Delete the office %(name)s?") % {"name": office.name},
+            "action": _("Delete"),
+            "back": reverse("accounts:offices"),
+        },
+    )
+
+
+def colleagues(request):
+    access = _access(request, "colleagues")
+    can_edit = permissions.can_manage_colleagues(request.user, "edit")
+    profiles = selectors.profiles_assignable_by(access) if can_edit else []
+    rows = [
+        {
+            "membership": membership,
+            "is_me": membership.user_id == request.user.pk,
+            "form": ColleagueProfileForm(
+                profiles=profiles,
+                initial={"profile": membership.portal_profile_id},
+                prefix=f"c{membership.pk}",
+            )
+            if can_edit
+            else None,
+        }
+        for membership in selectors.colleagues_of(access.organisation)
+    ]
+    return render(
+        request,
+        "accounts/colleagues.html",
+        {
+            "rows": rows,
+            "organisation": access.organisation,
+            "can_manage": permissions.can_manage_colleagues(request.user),
+            "can_invite": permissions.can_manage_colleagues(request.user, "add"),
+            "can_edit": can_edit,
+            "can_delete": permissions.can_manage_colleagues(request.user, "delete"),
+        },
+    )
+
+
+def _colleague(request, pk: int, action: str):
+    access = _access(request, "colleagues")
+    membership = get_object_or_404(selectors.colleagues_of(access.organisation), pk=pk)
+    permissions.check_manage_colleague(request.user, membership, action)
+    return access, membership
+
+
+@require_POST
+def colleague_profile(request, pk: int):
+    access, membership = _colleague(request, pk, "edit")
+    form = ColleagueProfileForm(
+        request.POST, profiles=selectors.profiles_assignable_by(access), prefix=f"c{pk}"
+    )
+    if not form.is_valid():
+        raise PermissionDenied  # a profile outside the offered ones: above one's own
+    services.colleague_set_profile(
+        membership=membership, profile=form.cleaned_data["profile"], by=request.user
+    )
+    messages.success(request, _("The profile of %(name)s was saved.") % {"name": membership.user})
+    return redirect("accounts:colleagues")
+
+
+def colleague_deactivate(request, pk: int):
+    _acc, membership = _colleague(request, pk, "delete")
+    if request.method == "POST":
+        outcome = services.colleague_deactivate(membership=membership, by=request.user)
+        if outcome == "removed":
+            text = _("%(name)s was removed from the organisation.")
+        else:
+            text = _("%(name)s was deactivated.")
+        messages.success(request, text % {"name": membership.user})
+        return redirect("accounts:colleagues")
+    return render(
+        request,
+        "accounts/confirm.html",
+        {
+            "title": _("Deactivate colleague"),
+            "question": _("Deactivate %(name)s? They can no longer sign in for your organisation.")
+            % {"name": membership.user},
+            "action": _("Deactivate"),
+            "back": reverse("accounts:colleagues"),
+        },
+    )
+
+
+@require_POST
+def colleague_reactivate(request, pk: int):
+    _acc, membership = _colleague(request, pk, "delete")
+    services.colleague_reactivate(membership=membership, by=request.user)
+    messages.success(request, _("%(name)s was reactivated.") % {"name": membership.user})
+    return redirect("accounts:colleagues")
+
+
+def webhook_resend(request, pk: int):
+    """Staff re-send one webhook event (linked from the event list in the admin)."""
+    permissions.check_staff(request.user)
+    event = get_object_or_404(WebhookEvent, pk=pk)
+    if request.method == "POST":
+        deliveries = services.webhook_resend(event=event, by=request.user)
+        ok = sum(d.succeeded for d in deliveries)
+        messages.success(
+            request,
+            _("Sent again: %(ok)s of %(total)s endpoints confirmed.")
+            % {"ok": ok, "total": len(deliveries)},
+        )
+        return redirect("accounts:webhook_resend", pk=event.pk)
+    return render(
+        request,
+        "accounts/confirm.html",
+        {
+            "title": _("Re-send webhook event"),
+            "question": _("Send %(event)s again to every active endpoint?") % {"event": event},
+            "action": _("Re-send"),
+            "back": reverse("wagtailsnippets_accounts_webhookevent:list"),
+            "deliveries": event.deliveries.select_related("endpoint")[:20],
+        },
     )

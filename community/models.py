@@ -1,1 +1,266 @@
-# The forum arrives with the community issue.
+"""The forum: categories (with an audience) → topics (question or discussion) → posts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from modelcluster.models import ClusterableModel
+from taggit.managers import TaggableManager
+from wagtail.admin.panels import FieldPanel
+
+from hub import audience
+from hub.models import AudienceMixin
+from hub.search.registry import searchable
+
+SEARCH_BODY_LIMIT = 20000
+
+
+class Category(AudienceMixin, ClusterableModel):
+    """A forum category. Its audience is the audience of every topic in it."""
+
+    AUDIENCE_LIVE_FIELD = None
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=1000)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    product = models.ForeignKey(
+        "hub.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("position"),
+        FieldPanel("product"),
+    ] + AudienceMixin.audience_panels
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("forum category")
+        verbose_name_plural = _("forum categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:category", args=[self.slug])
+
+
+class TopicKind(models.TextChoices):
+    QUESTION = "question", _("Question")
+    DISCUSSION = "discussion", _("Discussion")
+
+
+@searchable("topic")
+class Topic(models.Model):
+    wagtail_reference_index_ignore = True  # forum content links nothing editors manage
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="topics"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=TopicKind.choices, default=TopicKind.QUESTION
+    )
+    title = models.CharField(_("title"), max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="community_topics",
+    )
+    product = models.ForeignKey(
+        "hub.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = TaggableManager(verbose_name=_("tags"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    # The question (or opening post) itself; set by topic_create in the same transaction.
+    first_post = models.ForeignKey(
+        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_post = models.ForeignKey(
+        "Post",
+        verbose_name=_("accepted answer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_locked = models.BooleanField(_("locked"), default=False)
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    is_deleted = models.BooleanField(_("deleted"), default=False)
+
+    class Meta:
+        ordering = ["-is_pinned", "-last_activity_at", "-pk"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        indexes = [
+            models.Index(
+                fields=["category", "-is_pinned", "-last_activity_at"],
+                name="community_topic_category_list",
+            ),
+            models.Index(fields=["-last_activity_at"], name="community_topic_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:topic", args=[self.pk])
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == TopicKind.QUESTION
+
+    @property
+    def is_solved(self) -> bool:
+        return self.accepted_post_id is not None
+
+    # --- search protocol (hub/search) ---------------------------------------------------------
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.select_related("category", "first_post").prefetch_related(
+            *(f"category__{name}" for name in Category.audience_prefetch()),
+            "tags",
+            Prefetch(
+                "posts",
+                queryset=Post.objects.filter(is_hidden=False, is_deleted=False).order_by(
+                    "created_at", "pk"
+                ),
+                to_attr="visible_posts",
+            ),
+        )
+
+    @classmethod
+    def search_fallback(cls, user, query: str):
+        """The database search used while Meilisearch is unreachable."""
+        return (
+            cls.objects.filter(audience.q_for(user, Category, prefix="category__"))
+            .filter(is_hidden=False, is_deleted=False)
+            .filter(Q(title__icontains=query) | Q(first_post__text__icontains=query))
+            .select_related("first_post")
+            .order_by("-last_activity_at", "pk")
+        )
+
+    def excerpt(self) -> str:
+        text = self.first_post.text if self.first_post_id else ""
+        return Truncator(text).chars(240)
+
+    def search_hit(self) -> dict:
+        return {"title": self.title, "url": self.get_absolute_url(), "excerpt": self.excerpt()}
+
+    def search_document(self) -> dict | None:
+        if self.is_hidden or self.is_deleted:
+            return None
+        posts = getattr(self, "visible_posts", None)
+        if posts is None:
+            posts = list(
+                self.posts.filter(is_hidden=False, is_deleted=False).order_by("created_at", "pk")
+            )
+        body = "\n".join(p.text for p in posts)[:SEARCH_BODY_LIMIT]
+        answers = len(posts) - (1 if self.first_post_id else 0)
+        return {
+            "title": self.title,
+            "excerpt": self.excerpt(),
+            "body": body,
+            "url": self.get_absolute_url(),
+            "language": "en",
+            **audience.document_fields(self.category),
+            "tags": sorted(t.name for t in self.tags.all()),
+            "solved": self.is_solved,
+            "answer_count": max(answers, 0),
+            "published_at": int(self.created_at.timestamp()),
+            "updated_at": int(self.last_activity_at.timestamp()),
+            "popularity": self.reply_count + (self.first_post.score if self.first_post_id else 0),
+        }
+
+
+class Post(models.Model):
+    """One post. `html` is produced only by community.markdown.render_markdown."""
+
+    wagtail_reference_index_ignore = True  # forum content links nothing editors manage
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="posts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="community_posts",
+    )
+    source = models.TextField(_("text"))
+    html = models.TextField(editable=False)
+    text = models.TextField(editable=False)
+    render_version = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    is_deleted = models.BooleanField(_("deleted"), default=False)
+    score = models.IntegerField(_("score"), default=0)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        indexes = [models.Index(fields=["topic", "created_at"], name="community_post_topic")]
+
+    def __str__(self) -> str:
+        return Truncator(self.text).chars(60)
+
+
+class Vote(models.Model):
+    wagtail_reference_index_ignore = True  # forum content links nothing editors manage
+
+    class Value(models.IntegerChoices):
+        UP = 1, _("Up")
+        DOWN = -1, _("Down")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    value = models.SmallIntegerField(choices=Value.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="community_vote_once"),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="community_vote_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:+d}"
+
+
+class PostRevision(models.Model):
+    """The source of a post as it was before an edit."""
+
+    wagtail_reference_index_ignore = True  # forum content links nothing editors manage
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    source = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"

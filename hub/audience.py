@@ -150,7 +150,7 @@ def _scope_q(scope: Scope, model: type[AudienceMixin], prefix: str) -> Q:
 
 
 def _dimension_q(model, dim: str, reached: frozenset[int], prefix: str) -> Q:
-    field = model._meta.get_field(f"audience_{dim}")
+    field = model._meta.get_field(f"{model.AUDIENCE_FIELD_PREFIX}{dim}")
     through = field.remote_field.through
     tagged = through.objects.filter(**{field.m2m_field_name(): OuterRef(f"{prefix}pk")})
     q = Q(~Exists(tagged))

@@ -85,6 +85,10 @@ class AudienceMixin(models.Model):
     """
 
     AUDIENCE_LIVE_FIELD: str | None = None
+    # Which relations the rule reads: the tagged audience ("audience_"), or a model's own
+    # derived copy of it (knowledge pages read "effective_", the audience narrowed by their
+    # section, which they keep stored beside the tagged one).
+    AUDIENCE_FIELD_PREFIX: str = "audience_"
 
     audience_products = ParentalManyToManyField(
         Product,
@@ -124,14 +128,17 @@ class AudienceMixin(models.Model):
 
     @classmethod
     def audience_prefetch(cls) -> tuple[str, ...]:
-        return ("audience_products", "audience_regions", "audience_roles")
+        prefix = cls.AUDIENCE_FIELD_PREFIX
+        return (f"{prefix}products", f"{prefix}regions", f"{prefix}roles")
 
     def audience(self) -> Audience:
-        """The stored audience; reads prefetched relations when they are there."""
+        """The audience the rule reads; reads prefetched relations when they are there."""
+        prefix = self.AUDIENCE_FIELD_PREFIX
         return Audience(
-            products=frozenset(p.pk for p in self.audience_products.all()),
-            regions=frozenset(r.pk for r in self.audience_regions.all()),
-            roles=frozenset(r.pk for r in self.audience_roles.all()),
+            **{
+                dim: frozenset(t.pk for t in getattr(self, f"{prefix}{dim}").all())
+                for dim in ("products", "regions", "roles")
+            }
         )
 
     def audience_is_live(self) -> bool:

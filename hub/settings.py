@@ -197,6 +197,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "search-outbox-retry": {"task": "hub.search.tasks.drain_outbox", "schedule": 60.0},
     "invitations-retry": {"task": "accounts.tasks.send_pending_invitations", "schedule": 300.0},
+    # The retry of outbound webhooks (each waiting event honours its own backoff).
+    "webhooks-retry": {"task": "accounts.tasks.deliver_webhooks", "schedule": 60.0},
 }
 
 # --- Search ---------------------------------------------------------------------------------
@@ -380,3 +382,18 @@ LOGGING = {
         for name in ("hub", "accounts", "knowledge", "community")
     },
 }
+
+# --- Knowledge (issue 3) ---------------------------------------------------------------------
+
+INSTALLED_APPS += ["wagtail.contrib.table_block"]  # the article body's table block
+# Documents carry an audience (knowledge.Document) and are served only through Wagtail's serve
+# view, where knowledge/wagtail_hooks.py applies audience.visible_to. Their files live outside
+# MEDIA_ROOT in a storage with no URL (knowledge/storage.py), so no /media/ path reaches them.
+WAGTAILDOCS_DOCUMENT_MODEL = "knowledge.Document"
+DOCUMENTS_ROOT = Path(env.str("DOCUMENTS_ROOT", default=str(VAR_DIR / "documents")))
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []  # always a download (attachment)
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "knowledge.document_forms.DocumentForm"  # saves the audience
+
+# --- Account modules --------------------------------------------------------------------------
+# The portal settings (support contact in the footer) for every template, read from the cache.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.portal_settings")

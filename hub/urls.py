@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("search/", include("hub.search.urls")),
     path("community/", include("community.urls")),
+    path("knowledge-hub/", include("knowledge.urls")),
     # Wagtail's own sign-in would bypass allauth (rate limits, MFA): send it to ours.
     path("admin/login/", views.to_portal("account_login"), name="wagtailadmin_login"),
     path(

@@ -1,17 +1,44 @@
-"""Knowledge hub pages. The foundation has the skeleton: root, sections, articles."""
+"""Knowledge hub pages: root → sections (nested) → articles; news; the document library.
 
+Audience: every page below the root is an `AudiencePage`. Editors tag a page's own audience
+(`audience_*`); the rule (hub/audience.py) reads the *effective* audience (`effective_*`), which
+is the page's own set narrowed by its section, kept stored by `page_audience_sync` (services.py)
+whenever a page is saved or moved. See `effective_audience_of` for the rule.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
-from django.utils.html import strip_tags
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
+from wagtail.documents import get_document_model
+from wagtail.documents.models import AbstractDocument
+from wagtail.documents.models import Document as WagtailDocument
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Collection, Page
 
 from hub import audience
-from hub.models import AudienceMixin
+from hub.models import Audience, AudienceMixin, Product, Region, Role
 from hub.search.registry import searchable
-from knowledge.blocks import BaseStreamBlock
+from knowledge.blocks import BaseStreamBlock, block_text
+from knowledge.forms import AudiencePageForm
+from knowledge.storage import private_document_storage
+
+PER_PAGE = 20
+
+
+def _timestamp(value) -> int | None:
+    return int(value.timestamp()) if value else None
 
 
 class AudiencePage(AudienceMixin, Page):
@@ -19,18 +46,74 @@ class AudiencePage(AudienceMixin, Page):
     before_serve_page hook in wagtail_hooks.py; lists: `audience.q_for`)."""
 
     AUDIENCE_LIVE_FIELD = "live"
+    AUDIENCE_FIELD_PREFIX = "effective_"
 
-    promote_panels = Page.promote_panels + AudienceMixin.audience_panels
+    base_form_class = AudiencePageForm
+
+    # Derived from the tagged audience and the section's (services.page_audience_sync); not
+    # edited, not part of revisions.
+    effective_products = models.ManyToManyField(
+        Product, blank=True, editable=False, related_name="+", verbose_name=_("products")
+    )
+    effective_regions = models.ManyToManyField(
+        Region, blank=True, editable=False, related_name="+", verbose_name=_("regions")
+    )
+    effective_roles = models.ManyToManyField(
+        Role, blank=True, editable=False, related_name="+", verbose_name=_("roles")
+    )
 
     class Meta:
         abstract = True
+
+    def audience(self) -> Audience:
+        """The effective audience, in one query (a page view reads it for every page it
+        serves), or from prefetched relations when they are there."""
+        names = self.audience_prefetch()
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if all(name in prefetched for name in names) or self.pk is None:
+            return super().audience()
+        parts = []
+        for index, name in enumerate(names):
+            field = self._meta.get_field(name)
+            parts.append(
+                field.remote_field.through.objects.filter(**{field.m2m_field_name(): self.pk})
+                .annotate(dimension=Value(index))
+                .values_list("dimension", f"{field.m2m_reverse_field_name()}_id")
+            )
+        found: dict[int, set[int]] = {0: set(), 1: set(), 2: set()}
+        for dimension, pk in parts[0].union(*parts[1:], all=True):
+            found[dimension].add(pk)
+        return Audience(
+            products=frozenset(found[0]), regions=frozenset(found[1]), roles=frozenset(found[2])
+        )
+
+    def save(self, *args, **kwargs):
+        # Keeping the derived audience in step is part of storing the page, on every path that
+        # stores it (editor, publish from a revision, scripts); drafts do not touch it.
+        result = super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or any(f.startswith("audience_") for f in update_fields):
+            from knowledge.services import page_audience_sync
+
+            page_audience_sync(page=self)
+        return result
+
+
+def _audience_promote_panels():
+    from knowledge.panels import EffectiveAudiencePanel
+
+    return Page.promote_panels + AudienceMixin.audience_panels + [EffectiveAudiencePanel()]
 
 
 class KnowledgeIndexPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["knowledge.SectionPage"]
+    subpage_types = [
+        "knowledge.SectionPage",
+        "knowledge.NewsIndexPage",
+        "knowledge.DocumentLibraryPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -38,10 +121,20 @@ class KnowledgeIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Sections, the news and the document library as cards, in one query.
+        kinds = (SectionPage, NewsIndexPage, DocumentLibraryPage)
+        visible = reduce(
+            or_,
+            (
+                Q(pk__in=model.objects.filter(audience.q_for(request.user, model)).values("pk"))
+                for model in kinds
+            ),
+        )
+        intro = Coalesce(
+            *(Subquery(model.objects.filter(pk=OuterRef("pk")).values("intro")) for model in kinds)
+        )
         context["sections"] = (
-            SectionPage.objects.child_of(self)
-            .filter(audience.q_for(request.user, SectionPage))
-            .order_by("path")
+            Page.objects.child_of(self).filter(visible).annotate(intro=intro).order_by("path")
         )
         return context
 
@@ -71,28 +164,24 @@ class SectionPage(AudiencePage):
         return context
 
 
-@searchable("article")
-class ArticlePage(AudiencePage):
-    summary = models.TextField(_("summary"), blank=True, max_length=500)
-    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "knowledge.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
-    parent_page_types = ["knowledge.SectionPage"]
-    subpage_types: list[str] = []
+
+class SearchablePage(AudiencePage):
+    """The search protocol shared by the page types with content (hub/search/registry.py)."""
 
     class Meta:
-        verbose_name = _("article")
+        abstract = True
 
     @classmethod
     def search_queryset(cls):
         return cls.objects.prefetch_related(*cls.audience_prefetch())
 
     def body_text(self) -> str:
-        parts = []
-        for block in self.body:
-            value = block.value
-            parts.append(strip_tags(value.source if hasattr(value, "source") else str(value)))
-        return "\n".join(p for p in parts if p)
+        return "\n".join(t for t in (block_text(b.block_type, b.value) for b in self.body) if t)
 
     @classmethod
     def search_fallback(cls, user, query: str):
@@ -106,6 +195,9 @@ class ArticlePage(AudiencePage):
     def search_hit(self) -> dict:
         return {"title": self.title, "url": self.url, "excerpt": self.summary}
 
+    def search_tags(self) -> list[str]:
+        return []
+
     def search_document(self) -> dict | None:
         if not self.live:
             return None
@@ -116,12 +208,236 @@ class ArticlePage(AudiencePage):
             "url": self.url,
             "language": "en",
             **audience.document_fields(self),
-            "tags": [],
-            "published_at": int(self.first_published_at.timestamp())
-            if self.first_published_at
-            else None,
-            "updated_at": int(self.last_published_at.timestamp())
-            if self.last_published_at
-            else None,
+            "tags": self.search_tags(),
+            "published_at": _timestamp(self.first_published_at),
+            "updated_at": _timestamp(self.last_published_at),
             "popularity": 0,
         }
+
+
+@searchable("article")
+class ArticlePage(SearchablePage):
+    summary = models.TextField(_("summary"), blank=True, max_length=500)
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When an expert last checked that this article is still right."),
+    )
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("last_reviewed"),
+        FieldPanel("tags"),
+    ]
+    parent_page_types = ["knowledge.SectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("article")
+
+    @classmethod
+    def search_queryset(cls):
+        return super().search_queryset().prefetch_related("tagged_items__tag")
+
+    def search_tags(self) -> list[str]:
+        if "tagged_items" in getattr(self, "_prefetched_objects_cache", {}):
+            return sorted(item.tag.name for item in self.tagged_items.all())
+        return sorted(tag.name for tag in self.tags.all())
+
+    def get_context(self, request, *args, **kwargs):
+        from knowledge import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["tag_names"] = self.search_tags()
+        context["feedback"] = selectors.article_feedback_for(page=self, user=request.user)
+        return context
+
+
+class ArticleFeedback(models.Model):
+    """One reader's "was this helpful?" on one article; changeable (services.py)."""
+
+    page = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    helpful = models.BooleanField(_("helpful"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("article feedback")
+        verbose_name_plural = _("article feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "user"], name="knowledge_feedback_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id}/{self.user_id}: {'yes' if self.helpful else 'no'}"
+
+
+# --- News ------------------------------------------------------------------------------------
+
+
+class NewsIndexPage(AudiencePage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["knowledge.KnowledgeIndexPage"]
+    subpage_types = ["knowledge.NewsPage"]
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def get_context(self, request, *args, **kwargs):
+        from knowledge import feeds
+
+        context = super().get_context(request, *args, **kwargs)
+        items = (
+            NewsPage.objects.child_of(self)
+            .filter(audience.q_for(request.user, NewsPage))
+            .select_related("image")
+            .order_by("-date", "-pk")
+        )
+        context["news"] = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+        context["feed_url"] = feeds.feed_url_for(request.user)
+        return context
+
+
+@searchable("news")
+class NewsPage(SearchablePage):
+    date = models.DateField(_("date"))
+    summary = models.TextField(_("summary"), blank=True, max_length=500)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["knowledge.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news")
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+@searchable("document")
+class Document(AudienceMixin, AbstractDocument, ClusterableModel):
+    """A Wagtail document with an audience. Its file lives in a storage with no URL; it is
+    downloaded only through Wagtail's serve view, where the audience hook runs."""
+
+    file = models.FileField(
+        upload_to="documents", storage=private_document_storage, verbose_name=_("file")
+    )
+    description = models.TextField(_("description"), blank=True, max_length=1000)
+    # Wagtail's own document model stays installed: these two need reverse names of their own.
+    uploaded_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by user"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="knowledge_documents",
+    )
+    uploaded_by_user.wagtail_reference_index_ignore = True
+    tags = TaggableManager(
+        help_text=None, blank=True, verbose_name=_("tags"), related_name="knowledge_documents"
+    )
+
+    admin_form_fields = WagtailDocument.admin_form_fields + (
+        "description",
+        "audience_products",
+        "audience_regions",
+        "audience_roles",
+    )
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.prefetch_related(*cls.audience_prefetch())
+
+    @classmethod
+    def search_fallback(cls, user, query: str):
+        return (
+            cls.objects.filter(audience.q_for(user, cls))
+            .filter(Q(title__icontains=query) | Q(description__icontains=query))
+            .order_by("-created_at", "pk")
+        )
+
+    def search_hit(self) -> dict:
+        return {"title": self.title, "url": self.url, "excerpt": self.description}
+
+    def search_document(self) -> dict | None:
+        return {
+            "title": self.title,
+            "excerpt": self.description,
+            "body": self.description,
+            "url": self.url,
+            "language": "en",
+            **audience.document_fields(self),
+            "tags": [],
+            "published_at": _timestamp(self.created_at),
+            "updated_at": _timestamp(self.created_at),
+            "popularity": 0,
+        }
+
+
+class DocumentLibraryPage(AudiencePage):
+    """Lists the documents the reader may download, by collection, a page at a time."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["knowledge.KnowledgeIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("document library")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        model = get_document_model()
+        documents = model.objects.filter(audience.q_for(request.user, model))
+        collections = list(
+            Collection.objects.filter(
+                pk__in=documents.values("collection_id"), depth__gt=1
+            ).order_by("path")
+        )
+        try:
+            chosen = int(request.GET.get("collection", ""))
+        except ValueError:
+            chosen = None
+        if chosen is not None and chosen in {c.pk for c in collections}:
+            documents = documents.filter(collection_id=chosen)
+        else:
+            chosen = None
+        context["collections"] = collections
+        context["chosen_collection"] = chosen
+        context["collection_query"] = f"collection={chosen}" if chosen else ""
+        context["documents"] = Paginator(
+            documents.select_related("collection").order_by("title", "pk"), PER_PAGE
+        ).get_page(request.GET.get("page"))
+        return context
+
+
+for _model in (SectionPage, ArticlePage, NewsIndexPage, NewsPage, DocumentLibraryPage):
+    _model.promote_panels = _audience_promote_panels()

@@ -1,5 +1,6 @@
 from django.http import Http404
 from wagtail import hooks
+from wagtail.signals import post_page_move
 
 from hub import audience
 from hub.models import AudienceMixin
@@ -11,3 +12,23 @@ def enforce_audience(page, request, serve_args, serve_kwargs):
     specific = page.specific
     if isinstance(specific, AudienceMixin) and not audience.visible_to(request.user, specific):
         raise Http404
+
+
+@hooks.register("before_serve_document")
+def enforce_document_audience(document, request):
+    """A document outside the person's audience does not exist for them."""
+    if not audience.visible_to(request.user, document):
+        raise Http404
+
+
+def _page_moved(sender, instance, **kwargs):
+    """A moved page takes its new section's audience (and passes it on to its children)."""
+    from knowledge.models import AudiencePage
+    from knowledge.services import page_audience_sync
+
+    page = instance.specific
+    if isinstance(page, AudiencePage):
+        page_audience_sync(page=page)
+
+
+post_page_move.connect(_page_moved, dispatch_uid="knowledge-audience-on-move")

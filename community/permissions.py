@@ -1,0 +1,104 @@
+"""Who may do what in the forum. One check per action (raising), a `can_*` beside it for
+templates. A category outside a person's audience does not exist for them: 404, never 403."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from community.models import Category, Post, Topic
+from hub import audience
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_view_category(user, category: Category) -> bool:
+    return _active(user) and audience.visible_to(user, category)
+
+
+def check_view_category(user, category: Category) -> None:
+    if not can_view_category(user, category):
+        raise Http404
+
+
+def can_view_topic(user, topic: Topic) -> bool:
+    if not can_view_category(user, topic.category):
+        return False
+    return user.is_staff or not (topic.is_hidden or topic.is_deleted)
+
+
+def check_view_topic(user, topic: Topic) -> None:
+    if not can_view_topic(user, topic):
+        raise Http404
+
+
+def can_view_post(user, post: Post) -> bool:
+    return can_view_topic(user, post.topic) and (
+        user.is_staff or not (post.is_hidden or post.is_deleted)
+    )
+
+
+def check_view_post(user, post: Post) -> None:
+    if not can_view_post(user, post):
+        raise Http404
+
+
+def can_create_topic(user, category: Category) -> bool:
+    return can_view_category(user, category)
+
+
+def check_create_topic(user, category: Category) -> None:
+    check_view_category(user, category)
+
+
+def can_reply_topic(user, topic: Topic) -> bool:
+    return can_view_topic(user, topic) and (user.is_staff or not topic.is_locked)
+
+
+def check_reply_topic(user, topic: Topic) -> None:
+    check_view_topic(user, topic)
+    if not can_reply_topic(user, topic):
+        raise PermissionDenied
+
+
+def can_accept_answer(user, topic: Topic, post: Post | None = None) -> bool:
+    """The asker or staff, on a question, for a reply (never the question itself)."""
+    if not can_view_topic(user, topic) or not topic.is_question:
+        return False
+    if not (user.is_staff or user.pk == topic.author_id):
+        return False
+    if post is not None:
+        return (
+            post.topic_id == topic.pk
+            and post.pk != topic.first_post_id
+            and not (post.is_hidden or post.is_deleted)
+        )
+    return True
+
+
+def check_accept_answer(user, topic: Topic, post: Post) -> None:
+    check_view_topic(user, topic)
+    if post.topic_id != topic.pk:
+        raise Http404
+    if not can_accept_answer(user, topic, post):
+        raise PermissionDenied
+
+
+def can_edit_post(user, post: Post) -> bool:
+    return can_view_post(user, post) and (user.is_staff or user.pk == post.author_id)
+
+
+def check_edit_post(user, post: Post) -> None:
+    check_view_post(user, post)
+    if not can_edit_post(user, post):
+        raise PermissionDenied
+
+
+def can_vote_post(user, post: Post) -> bool:
+    return can_view_post(user, post) and user.pk != post.author_id
+
+
+def check_vote_post(user, post: Post) -> None:
+    check_view_post(user, post)
+    if not can_vote_post(user, post):
+        raise PermissionDenied

@@ -1,0 +1,32 @@
+"""Where document files live: a folder of its own outside MEDIA_ROOT, with no URL.
+
+Files under MEDIA_ROOT may be served directly (hub/urls.py in DEBUG, or a web server in front);
+a document must only ever leave through Wagtail's serve view, where the audience hook runs. So
+the storage has no public URL at all (`url()` raises NotImplementedError, which the serve view
+reads as "stream it yourself"), and its folder is `DOCUMENTS_ROOT` (var/documents by default).
+"""
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class PrivateDocumentStorage(FileSystemStorage):
+    # Read the setting on each use (not once at import), so that tests and deployments can
+    # point it elsewhere.
+    @property
+    def base_location(self):
+        return str(settings.DOCUMENTS_ROOT)
+
+    @property
+    def location(self):
+        import os
+
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise NotImplementedError("documents are served only through the document serve view")
+
+
+private_document_storage = PrivateDocumentStorage()
