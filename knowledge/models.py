@@ -156,11 +156,12 @@ class SectionPage(AudiencePage):
             .filter(audience.q_for(request.user, SectionPage))
             .order_by("path")
         )
-        context["articles"] = (
+        articles = (
             ArticlePage.objects.child_of(self)
             .filter(audience.q_for(request.user, ArticlePage))
-            .order_by("title")
+            .order_by("title", "pk")
         )
+        context["articles"] = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
         return context
 
 
