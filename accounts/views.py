@@ -20,6 +20,7 @@ from accounts.forms import (
 )
 from accounts.models import Invitation, User, WebhookEvent
 from accounts.modules import BUILT_MODULES, MODULES
+from hub.forms import add_validation_error
 
 _AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -57,7 +58,7 @@ def invitations(request):
                 last_name=data["last_name"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
@@ -68,14 +69,6 @@ def invitations(request):
         "accounts/invitations.html",
         {"form": form, "invitations": selectors.invitations_managed_by(request.user)[:100]},
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_POST
@@ -172,7 +165,7 @@ def details(request):
         try:
             services.user_update_details(user=user, changes=form.changes())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Your details were saved."))
             return redirect("accounts:details")
@@ -208,7 +201,7 @@ def company(request):
                 organisation=organisation, by=request.user, changes=form.changes()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("The company details were saved."))
             return redirect("accounts:company")
@@ -254,7 +247,7 @@ def office_form(request, pk: int | None = None):
             else:
                 services.office_create(by=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("The office was saved."))
             return redirect("accounts:offices")

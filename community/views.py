@@ -11,17 +11,10 @@ from django.views.decorators.http import require_POST
 from community import permissions, selectors, services
 from community.forms import EditPostForm, PostForm, TopicForm
 from community.markdown import render_markdown
+from hub.forms import add_validation_error
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _category(request, slug: str):
@@ -134,7 +127,7 @@ def new_topic(request, slug: str):
                     tags=form.tag_list(),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(request, _("Your topic is posted."))
                 return redirect(topic)
@@ -157,7 +150,7 @@ def reply(request, pk: int):
                 topic=topic, author=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Your reply is posted."))
             last_page = max(1, -(-topic.reply_count // POSTS_PER_PAGE))
@@ -177,7 +170,7 @@ def edit_post(request, pk: int):
             try:
                 services.post_edit(post=post, by=request.user, body=form.cleaned_data["body"])
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect(f"{post.topic.get_absolute_url()}#post-{post.pk}")
