@@ -14,8 +14,14 @@ MODULES: dict[str, str] = {
     "support": _("Support requests"),
     "registrations": _("Registrations"),
 }
-# Modules that have pages in this release; the others are switches waiting for their pages.
-BUILT_MODULES = ("details", "company", "offices", "colleagues")
+# The page of each module that has one (URL name); the others are switches waiting for pages.
+MODULE_URLS: dict[str, str] = {
+    "details": "accounts:details",
+    "company": "accounts:company",
+    "offices": "accounts:offices",
+    "colleagues": "accounts:colleagues",
+}
+BUILT_MODULES = tuple(module for module in MODULES if module in MODULE_URLS)
 # Modules about an organisation: a person without one sees none of them.
 ORGANISATION_MODULES = ("company", "offices", "colleagues", "orders", "invoices")
 

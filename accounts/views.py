@@ -19,7 +19,7 @@ from accounts.forms import (
     OfficeForm,
 )
 from accounts.models import Invitation, User, WebhookEvent
-from accounts.modules import BUILT_MODULES, MODULES
+from accounts.modules import BUILT_MODULES, MODULE_URLS, MODULES
 from hub.forms import add_validation_error
 
 _AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -33,7 +33,7 @@ def overview(request):
             "memberships": selectors.memberships_of(request.user),
             "can_invite": permissions.can_invite(request.user),
             "modules": [
-                (module, MODULES[module])
+                (reverse(MODULE_URLS[module]), MODULES[module])
                 for module in BUILT_MODULES
                 if module in selectors.modules_for(request.user)
             ],

@@ -9,7 +9,7 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts.permissions import can_invite
 from accounts.selectors import memberships_of
-from hub import health, selectors
+from hub import dashboard, health, selectors
 
 
 def home(request):
@@ -21,6 +21,7 @@ def home(request):
             "memberships": memberships_of(request.user),
             "articles": selectors.dashboard_articles(request.user),
             "can_invite": can_invite(request.user),
+            "panels": dashboard.panels_for(request),
         },
     )
 

@@ -7,7 +7,7 @@ on PostgreSQL, var/bench.sqlite3 on SQLite), migrates it, loads the demo data pl
 more, signs in as a demo customer, and times each page with Django's test client (the whole
 middleware stack, no network). A bare view that returns "ok" is timed in the same run; every
 figure is shown as a ratio to it, because absolute times on a shared machine mean little.
-Later issues add their pages to PAGES.
+Apps add their own pages in a `bench.py` module (see hub/bench.py).
 """
 
 import os
@@ -130,6 +130,19 @@ class Command(BaseCommand):
             f"section ({ArticlePage.objects.child_of(section).count()} articles)": section.url,
             "article": article.url,
         }
+        from django.utils.module_loading import autodiscover_modules
+
+        from hub import bench
+
+        autodiscover_modules("bench")
+        ctx = bench.Context(
+            stdout=self.stdout,
+            rng=random.Random(11),
+            user=anna,
+            requests=requests,  # noqa: S311
+        )
+        for contribute in bench.registered():
+            pages.update(contribute(ctx))
         with override_settings(ROOT_URLCONF="hub.bench_urls", ALLOWED_HOSTS=["testserver"]):
             client = Client()
             client.force_login(anna)
