@@ -403,3 +403,18 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "knowledge.document_forms.DocumentForm"  # save
 # --- Account modules --------------------------------------------------------------------------
 # The portal settings (support contact in the footer) for every template, read from the cache.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.portal_settings")
+
+# --- Notifications -------------------------------------------------------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "notifications.context_processors.notifications"  # the unread count in the header
+)
+CELERY_BEAT_SCHEDULE["notifications-retry"] = {
+    "task": "notifications.tasks.send_pending",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["notifications-digest"] = {
+    "task": "notifications.tasks.send_digests",
+    "schedule": crontab(hour=6, minute=0),  # 06:00 UTC: before the working day in the EU
+}

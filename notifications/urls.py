@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from notifications import views
 
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
+    path("read/", views.mark_all_read, name="mark_all_read"),
+    path("settings/", views.notification_settings, name="settings"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

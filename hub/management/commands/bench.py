@@ -135,12 +135,8 @@ class Command(BaseCommand):
         from hub import bench
 
         autodiscover_modules("bench")
-        ctx = bench.Context(
-            stdout=self.stdout,
-            rng=random.Random(11),
-            user=anna,
-            requests=requests,  # noqa: S311
-        )
+        rng = random.Random(11)  # noqa: S311 (reproducible test data, not secrets)
+        ctx = bench.Context(stdout=self.stdout, rng=rng, user=anna, requests=requests)
         for contribute in bench.registered():
             pages.update(contribute(ctx))
         with override_settings(ROOT_URLCONF="hub.bench_urls", ALLOWED_HOSTS=["testserver"]):
