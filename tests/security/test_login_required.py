@@ -37,6 +37,7 @@ PUBLIC = {
     "wagtailadmin_password_reset": "redirects to the portal's password reset",
     "wagtailcore_login": "redirects to the portal's sign-in",
     "knowledge:news_feed": "feed readers cannot sign in: a private signed token in the URL",
+    "notifications:unsubscribe": "one-click unsubscribe from a mail: a signed token in the URL",
 }
 
 SAMPLES = {"int": "1", "uuid": "6f1c2f86-6d1b-4c8a-9d68-2f0d6c4c1f11", "path": "x/y"}
