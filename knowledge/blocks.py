@@ -76,14 +76,24 @@ class VideoBlock(blocks.StructBlock):
         template = "blocks/video.html"
 
 
+def _reader(parent_context):
+    """Whose audience a linked document or article is checked against: the person reading,
+    or the synthetic person of an editor's "view as" preview."""
+    parent_context = parent_context or {}
+    if parent_context.get("view_as_user") is not None:
+        return parent_context["view_as_user"]
+    request = parent_context.get("request")
+    return request.user if request is not None else None
+
+
 class AudienceDocumentBlock(DocumentChooserBlock):
     """A link to a document, shown only to people in the document's audience."""
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        request = (parent_context or {}).get("request")
+        reader = _reader(parent_context)
         context["visible"] = bool(
-            value is not None and request and audience.visible_to(request.user, value)
+            value is not None and reader is not None and audience.visible_to(reader, value)
         )
         return context
 
@@ -93,9 +103,9 @@ class RelatedArticleBlock(blocks.PageChooserBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        request = (parent_context or {}).get("request")
+        reader = _reader(parent_context)
         context["visible"] = bool(
-            value is not None and request and audience.visible_to(request.user, value)
+            value is not None and reader is not None and audience.visible_to(reader, value)
         )
         return context
 

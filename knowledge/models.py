@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -30,6 +31,7 @@ from wagtail.models import Collection, Page
 from hub import audience
 from hub.models import Audience, AudienceMixin, Product, Region, Role
 from hub.search.registry import searchable
+from knowledge import personal
 from knowledge.blocks import BaseStreamBlock, block_text
 from knowledge.forms import AudiencePageForm
 from knowledge.storage import private_document_storage
@@ -106,6 +108,8 @@ def _audience_promote_panels():
 
 
 class KnowledgeIndexPage(Page):
+    page_cache_kind = "index"
+
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -113,16 +117,45 @@ class KnowledgeIndexPage(Page):
         "knowledge.SectionPage",
         "knowledge.NewsIndexPage",
         "knowledge.DocumentLibraryPage",
+        # Training and events (learning/) live under the knowledge root too.
+        "learning.CourseIndexPage",
+        "learning.EventIndexPage",
     ]
     max_count = 1
 
     class Meta:
         verbose_name = _("knowledge root")
 
+    def route(self, request, path_components):
+        """The whole path in one lookup (by `url_path`, which Wagtail keeps in step on moves
+        and slug changes) instead of one query per segment. Falls back to Wagtail's walk for a
+        page type with a route of its own, and for paths that match no page."""
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            found = (
+                # by slug first: it is indexed, url_path is not
+                Page.objects.filter(
+                    slug=path_components[-1], url_path=url_path, path__startswith=self.path
+                )
+                .values_list("pk", "content_type_id")
+                .first()
+            )
+            if found is not None:
+                from django.contrib.contenttypes.models import ContentType
+
+                model = ContentType.objects.get_for_id(found[1]).model_class()
+                if model is not None and model.route is Page.route:
+                    page = model.objects.filter(pk=found[0]).first()
+                    if page is not None:
+                        return page.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Sections, the news and the document library as cards, in one query.
-        kinds = (SectionPage, NewsIndexPage, DocumentLibraryPage)
+        # Sections, the news, the document library, training and events as cards, in one query.
+        from learning.models import CourseIndexPage, EventIndexPage
+
+        kinds = (SectionPage, NewsIndexPage, DocumentLibraryPage, CourseIndexPage, EventIndexPage)
         visible = reduce(
             or_,
             (
@@ -140,6 +173,8 @@ class KnowledgeIndexPage(Page):
 
 
 class SectionPage(AudiencePage):
+    page_cache_kind = "section"
+
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -162,6 +197,7 @@ class SectionPage(AudiencePage):
             .order_by("title", "pk")
         )
         context["articles"] = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
+        context.update(personal.context_for(self, request))
         return context
 
 
@@ -216,8 +252,28 @@ class SearchablePage(AudiencePage):
         }
 
 
+TOC_MIN_HEADINGS = 3
+RELATED_MAX = 5
+
+
+def heading_anchors(body) -> dict[str, str]:
+    """A stable id for every heading block (by block id): the slug of its text, numbered when
+    the same text comes again."""
+    anchors: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for block in body:
+        if block.block_type != "heading":
+            continue
+        base = slugify(str(block.value))[:60] or "section"
+        seen[base] = seen.get(base, 0) + 1
+        anchors[block.id] = base if seen[base] == 1 else f"{base}-{seen[base]}"
+    return anchors
+
+
 @searchable("article")
 class ArticlePage(SearchablePage):
+    page_cache_kind = "article"
+
     summary = models.TextField(_("summary"), blank=True, max_length=500)
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
     last_reviewed = models.DateField(
@@ -254,7 +310,14 @@ class ArticlePage(SearchablePage):
 
         context = super().get_context(request, *args, **kwargs)
         context["tag_names"] = self.search_tags()
-        context["feedback"] = selectors.article_feedback_for(page=self, user=request.user)
+        anchors = heading_anchors(self.body)
+        context["body_blocks"] = [(block, anchors.get(block.id)) for block in self.body]
+        if len(anchors) >= TOC_MIN_HEADINGS:
+            context["toc"] = [
+                (anchors[block.id], str(block.value)) for block in self.body if block.id in anchors
+            ]
+        context["related"] = selectors.related_articles(page=self, user=request.user)
+        context.update(personal.context_for(self, request))
         return context
 
 
@@ -276,6 +339,26 @@ class ArticleFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id}/{self.user_id}: {'yes' if self.helpful else 'no'}"
+
+
+class Subscription(models.Model):
+    """A person follows a section (new articles in it or below it) or an article (updates)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_subscriptions"
+    )
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page"], name="knowledge_subscription_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.page_id}"
 
 
 # --- News ------------------------------------------------------------------------------------

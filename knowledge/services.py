@@ -176,3 +176,66 @@ def article_feedback_set(*, page, user, helpful: bool, comment: str = ""):
         page=page, user=user, defaults={"helpful": helpful, "comment": comment.strip()[:2000]}
     )
     return feedback
+
+
+# --- Subscriptions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_set(*, page, user, subscribed: bool) -> bool:
+    """Follow (or stop following) a section or an article. The caller has checked that the
+    person may see it. Returns whether the person now follows it."""
+    from knowledge.models import Subscription
+
+    if subscribed:
+        Subscription.objects.get_or_create(user=user, page_id=page.pk)
+    else:
+        Subscription.objects.filter(user=user, page_id=page.pk).delete()
+    return subscribed
+
+
+def subscribers_to_notify(*, page, kind: str, actor=None) -> list:
+    """Who hears about `page`: for a new article the followers of its sections (any level up),
+    for an update the followers of the article; only people who may see it, never the actor."""
+    from hub import audience
+    from knowledge.models import SectionPage, Subscription
+
+    if kind == "knowledge.published":
+        followed = SectionPage.objects.filter(path__in=_ancestor_paths(page)).values("pk")
+        subscriptions = Subscription.objects.filter(page_id__in=followed)
+    else:
+        subscriptions = Subscription.objects.filter(page_id=page.pk)
+    people = {s.user.pk: s.user for s in subscriptions.select_related("user")}
+    return [
+        user
+        for user in people.values()
+        if user.is_active
+        and (actor is None or user.pk != actor.pk)
+        and audience.visible_to(user, page)
+    ]
+
+
+def _ancestor_paths(page) -> list[str]:
+    return [page.path[:end] for end in range(page.steplen, len(page.path), page.steplen)]
+
+
+def notify_subscribers(*, page, revision=None, actor=None) -> int:
+    """Called when an article is published: new (first publication) → the followers of its
+    sections; an update → the followers of the article."""
+    try:
+        from notifications.services import notify
+    except ImportError:  # the notifications app is not there (yet)
+        return 0
+    from django.utils.translation import gettext
+
+    actor = actor or getattr(revision, "user", None)
+    first = page.first_published_at is None or page.first_published_at == page.last_published_at
+    kind = "knowledge.published" if first else "knowledge.updated"
+    recipients = subscribers_to_notify(page=page, kind=kind, actor=actor)
+    if not recipients:
+        return 0
+    if first:
+        title = gettext("New article: %(title)s") % {"title": page.title}
+    else:
+        title = gettext("Article updated: %(title)s") % {"title": page.title}
+    return notify(recipients, kind=kind, title=title, url=page.url, body=page.summary, actor=actor)

@@ -30,3 +30,26 @@ class PrivateDocumentStorage(FileSystemStorage):
 
 
 private_document_storage = PrivateDocumentStorage()
+
+
+@deconstructible
+class PrivateImageStorage(FileSystemStorage):
+    """Where image renditions live (WAGTAILIMAGES_RENDITION_STORAGE): outside MEDIA_ROOT, in
+    `RENDITIONS_ROOT` (var/renditions by default). Their URLs lead to a view that serves a
+    rendition only to people who may see a page that uses its image (knowledge.views.image),
+    so an image in a restricted article is never reachable by a guessable public URL."""
+
+    @property
+    def base_location(self):
+        return str(settings.RENDITIONS_ROOT)
+
+    @property
+    def location(self):
+        import os
+
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        from django.urls import reverse
+
+        return reverse("knowledge:image", kwargs={"name": name.replace("\\", "/")})

@@ -1,5 +1,8 @@
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.signals import post_page_move
 
 from hub import audience
@@ -32,3 +35,11 @@ def _page_moved(sender, instance, **kwargs):
 
 
 post_page_move.connect(_page_moved, dispatch_uid="knowledge-audience-on-move")
+
+
+@hooks.register("register_admin_menu_item")
+def view_as_menu_item():
+    """An editor's "view as": the knowledge hub as a customer with chosen terms sees it."""
+    return MenuItem(
+        _("View as customer"), reverse("knowledge:view_as"), icon_name="view", order=250
+    )

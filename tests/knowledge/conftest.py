@@ -17,6 +17,7 @@ def _private_folders(settings, tmp_path):
     """Uploaded files of a test go to a temporary folder, never into var/."""
     settings.DOCUMENTS_ROOT = tmp_path / "documents"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RENDITIONS_ROOT = tmp_path / "renditions"
 
 
 @dataclass

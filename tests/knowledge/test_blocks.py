@@ -56,7 +56,7 @@ def test_every_block_renders(client, world, article):
     response = client.get(article.url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h2>Before you start</h2>" in html
+    assert '<h2 id="before-you-start">Before you start</h2>' in html
     assert "<b>rich</b>" in html
     assert 'class="callout callout-warning"' in html and "Mind the power supply." in html
     assert (

@@ -1,0 +1,170 @@
+"""The audience-keyed page cache (knowledge/page_cache.py): a cached page is shared only by
+people with exactly the same reach, never shows another audience's content or another
+person's vote, comment or CSRF token, and an editor's change (restricting, unpublishing) takes
+effect on the next request. Plus the reach cache of hub/audience.py it stands on."""
+
+import re
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+
+from accounts.services import membership_set
+from knowledge.models import ArticlePage, SectionPage
+from knowledge.page_cache import HEADER
+from tests.factories import make_member
+from tests.knowledge.conftest import add_document, add_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article(world):
+    section = add_page(world.root, SectionPage, title="Open")
+    router_doc = add_document("Router secrets manual", products=[world.router])
+    switch_doc = add_document("Switch secrets manual", products=[world.switch])
+    router_only = add_page(section, ArticlePage, title="Router-only guide", products=[world.router])
+    return add_page(
+        section,
+        ArticlePage,
+        title="Shared article",
+        body=[
+            ("paragraph", "<p>For everyone.</p>"),
+            ("document", router_doc),
+            ("document", switch_doc),
+            ("related_article", router_only),
+        ],
+    )
+
+
+def _client(user, *, csrf=False):
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client
+
+
+def _get(client, url):
+    response = client.get(url)
+    return response, response.content.decode()
+
+
+def _csrf_tokens(html: str) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+def test_readers_of_different_reach_never_share_a_page(world, article):
+    anna, clara = _client(world.anna), _client(world.clara)
+    response, html = _get(anna, article.url)
+    assert response[HEADER] == "miss" and "Router secrets manual" in html
+    response, html = _get(anna, article.url)
+    assert response[HEADER] == "hit"
+    assert "Router secrets manual" in html and "Router-only guide" in html
+    assert "Switch secrets manual" not in html
+
+    response, html = _get(clara, article.url)
+    assert response[HEADER] == "miss"
+    assert "Switch secrets manual" in html
+    assert "Router secrets manual" not in html and "Router-only guide" not in html
+    response, html = _get(clara, article.url)
+    assert response[HEADER] == "hit"
+    assert "Router secrets manual" not in html and "Router-only guide" not in html
+
+
+def test_same_reach_shares_the_page_but_not_the_personal_parts(world, article):
+    aurora = world.anna.memberships.get().organisation
+    anne = make_member(aurora, roles=[world.technician], email="anne@aurora.test")
+    anna = _client(world.anna, csrf=True)
+    anna.get(article.url)
+    token = _csrf_tokens(anna.get(article.url).content.decode())[0]
+    anna.post(
+        f"/knowledge-hub/articles/{article.pk}/feedback/",
+        {"helpful": "no", "comment": "anna-private-remark", "csrfmiddlewaretoken": token},
+    )
+    response, html = _get(anna, article.url)
+    assert response[HEADER] == "hit" and "anna-private-remark" in html
+
+    other = _client(anne)
+    response, html = _get(other, article.url)
+    assert response[HEADER] == "hit"  # the same reach: Anna's entry serves Anne
+    assert "anna-private-remark" not in html
+    assert "You found this not helpful" not in html
+    assert "anna@aurora.test" not in html
+    other_secret = other.cookies["csrftoken"].value
+    assert other_secret != anna.cookies["csrftoken"].value
+    tokens = _csrf_tokens(html)
+    assert tokens and all(_unmask_cipher_token(t) == other_secret for t in tokens)
+
+
+def test_a_page_restricted_after_it_was_cached_is_gone_at_once(world, article):
+    clara = _client(world.clara)
+    _get(clara, article.url)
+    assert _get(clara, article.url)[0][HEADER] == "hit"
+
+    page = ArticlePage.objects.get(pk=article.pk)
+    page.audience_products = [world.router]
+    page.save_revision(user=world.editor).publish()
+
+    assert clara.get(article.url).status_code == 404
+    assert _client(world.anna).get(article.url).status_code == 200
+
+
+def test_narrowing_the_section_reaches_cached_pages_below(world, article):
+    clara = _client(world.clara)
+    section = SectionPage.objects.get(title="Open")
+    _get(clara, section.url)
+    _get(clara, article.url)
+    section.audience_regions = [world.finland]
+    section.save_revision(user=world.editor).publish()
+    assert clara.get(section.url).status_code == 404
+    assert clara.get(article.url).status_code == 404
+
+
+def test_unpublished_and_deleted_pages_leave_the_cache(world, article):
+    anna = _client(world.anna)
+    _get(anna, article.url)
+    ArticlePage.objects.get(pk=article.pk).unpublish()
+    assert anna.get(article.url).status_code == 404
+
+
+def test_staff_and_odd_query_strings_are_never_cached(world, article):
+    editor = _client(world.editor)
+    for _ in range(2):
+        response = editor.get(article.url)
+        assert response.status_code == 200 and HEADER not in response
+    anna = _client(world.anna)
+    for _ in range(2):
+        response = anna.get(f"{article.url}?utm=1")
+        assert response.status_code == 200 and HEADER not in response
+
+
+def test_a_section_page_is_cached_per_page_number(world):
+    section = add_page(world.root, SectionPage, title="Many")
+    for i in range(25):
+        add_page(section, ArticlePage, title=f"Article {i:02d}")
+    anna = _client(world.anna)
+    first = _get(anna, section.url)[1]
+    assert _get(anna, section.url)[0][HEADER] == "hit"
+    second_response, second = _get(anna, f"{section.url}?page=2")
+    assert second_response[HEADER] == "miss"
+    assert "Article 24" in second and "Article 24" not in first
+
+
+def test_a_cached_hit_runs_only_the_personal_queries(world, article, django_assert_max_num_queries):
+    anna = _client(world.anna)
+    anna.get(article.url)
+    # session, user, the person's own vote, their subscription
+    with django_assert_max_num_queries(4):
+        response = anna.get(article.url)
+    assert response[HEADER] == "hit"
+
+
+def test_the_reach_follows_membership_changes(world, article):
+    """The reach is cached across requests; a new membership counts on the next request."""
+    router_only = ArticlePage.objects.get(title="Router-only guide")
+    clara = _client(world.clara)
+    assert clara.get(router_only.url).status_code == 404
+    aurora = world.anna.memberships.get().organisation
+    membership_set(user=world.clara, organisation=aurora, roles=[])
+    assert clara.get(router_only.url).status_code == 200
+    aurora.products.set([world.switch])
+    assert clara.get(router_only.url).status_code == 404
