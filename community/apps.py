@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = _("Community")
+
+    def ready(self):
+        from community import notifications  # noqa: F401  (declares the notification kinds)

@@ -18,6 +18,12 @@ from hub.search.registry import searchable
 SEARCH_BODY_LIMIT = 20000
 
 
+def _image_storage():
+    from community.storage import post_image_storage
+
+    return post_image_storage
+
+
 class Category(AudienceMixin, ClusterableModel):
     """A forum category. Its audience is the audience of every topic in it."""
 
@@ -71,6 +77,10 @@ class Topic(models.Model):
         _("kind"), max_length=20, choices=TopicKind.choices, default=TopicKind.QUESTION
     )
     title = models.CharField(_("title"), max_length=200)
+    # The language it was written in (the writer's interface language): search tokenises by it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -106,6 +116,15 @@ class Topic(models.Model):
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     is_deleted = models.BooleanField(_("deleted"), default=False)
+    # A draft knowledge article made from this topic ("promote to article", staff only).
+    article = models.ForeignKey(
+        "knowledge.ArticlePage",
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-is_pinned", "-last_activity_at", "-pk"]
@@ -117,6 +136,12 @@ class Topic(models.Model):
                 name="community_topic_category_list",
             ),
             models.Index(fields=["-last_activity_at"], name="community_topic_latest"),
+            # Keyset pagination: (last_activity_at, id) seeks, in a category or across all.
+            models.Index(
+                fields=["category", "-last_activity_at", "-id"], name="community_topic_seek_cat"
+            ),
+            models.Index(fields=["-last_activity_at", "-id"], name="community_topic_seek"),
+            models.Index(fields=["author", "-last_activity_at"], name="community_topic_author"),
         ]
 
     def __str__(self) -> str:
@@ -182,7 +207,7 @@ class Topic(models.Model):
             "excerpt": self.excerpt(),
             "body": body,
             "url": self.get_absolute_url(),
-            "language": "en",
+            "language": self.language or "en",
             **audience.document_fields(self.category),
             "tags": sorted(t.name for t in self.tags.all()),
             "solved": self.is_solved,
@@ -215,6 +240,7 @@ class Post(models.Model):
     is_hidden = models.BooleanField(_("hidden"), default=False)
     is_deleted = models.BooleanField(_("deleted"), default=False)
     score = models.IntegerField(_("score"), default=0)
+    like_count = models.PositiveIntegerField(_("likes"), default=0)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -264,3 +290,112 @@ class PostRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Like(models.Model):
+    """One like per person and post; Post.like_count is kept in the same transaction."""
+
+    wagtail_reference_index_ignore = True
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="community_like_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.post_id}"
+
+
+class Bookmark(models.Model):
+    """A person's bookmark of a topic ("my bookmarks")."""
+
+    wagtail_reference_index_ignore = True
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="bookmarks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "user"], name="community_bookmark_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} bookmarked {self.topic_id}"
+
+
+class CategoryWatch(models.Model):
+    """A person watches a category: told of its new topics, replies and accepted answers."""
+
+    wagtail_reference_index_ignore = True
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="watches")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "user"], name="community_catwatch_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches {self.category_id}"
+
+
+class TopicWatch(models.Model):
+    """A person's choice for one topic: watching (also set automatically when they post), or
+    not watching (an explicit "stop watching", which also silences a watched category)."""
+
+    wagtail_reference_index_ignore = True
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="watches")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    watching = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "user"], name="community_topicwatch_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'watches' if self.watching else 'ignores'} {self.topic_id}"
+
+
+class Handle(models.Model):
+    """A person's @handle for mentions: their e-mail local part, lower-cased, with a number
+    added when another person has it already. Given the first time someone mentions them by
+    an unambiguous local part, or when they post."""
+
+    wagtail_reference_index_ignore = True
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_handle"
+    )
+    handle = models.CharField(max_length=40, unique=True)
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
+
+
+class PostImage(models.Model):
+    """An image uploaded for a post: verified and re-encoded by Pillow (metadata stripped),
+    stored outside MEDIA_ROOT and served only through `community:image`, which checks the
+    post's audience (before the post exists, only the uploader sees it)."""
+
+    wagtail_reference_index_ignore = True
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="images"
+    )
+    file = models.FileField(storage=_image_storage, upload_to="posts/%Y/%m/")
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.file.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:image", args=[self.pk])

@@ -102,3 +102,84 @@ def check_vote_post(user, post: Post) -> None:
     check_view_post(user, post)
     if not can_vote_post(user, post):
         raise PermissionDenied
+
+
+def can_like_post(user, post: Post) -> bool:
+    return can_view_post(user, post) and user.pk != post.author_id
+
+
+def check_like_post(user, post: Post) -> None:
+    check_view_post(user, post)
+    if not can_like_post(user, post):
+        raise PermissionDenied
+
+
+def can_watch_topic(user, topic: Topic) -> bool:
+    return can_view_topic(user, topic)
+
+
+def check_watch_topic(user, topic: Topic) -> None:
+    check_view_topic(user, topic)
+
+
+def can_watch_category(user, category: Category) -> bool:
+    return can_view_category(user, category)
+
+
+def check_watch_category(user, category: Category) -> None:
+    check_view_category(user, category)
+
+
+def can_bookmark_topic(user, topic: Topic) -> bool:
+    return can_view_topic(user, topic)
+
+
+def check_bookmark_topic(user, topic: Topic) -> None:
+    check_view_topic(user, topic)
+
+
+def can_view_history(user, post: Post) -> bool:
+    """Readers see that a post was edited; staff see what changed."""
+    return can_view_post(user, post) and user.is_staff
+
+
+def check_view_history(user, post: Post) -> None:
+    check_view_post(user, post)
+    if not can_view_history(user, post):
+        raise PermissionDenied
+
+
+def can_promote_topic(user, topic: Topic) -> bool:
+    """Staff, on a solved question that has no article yet."""
+    return (
+        can_view_topic(user, topic)
+        and user.is_staff
+        and topic.is_question
+        and topic.accepted_post_id is not None
+        and topic.article_id is None
+    )
+
+
+def check_promote_topic(user, topic: Topic) -> None:
+    check_view_topic(user, topic)
+    if not can_promote_topic(user, topic):
+        raise PermissionDenied
+
+
+def can_upload_image(user) -> bool:
+    return _active(user)
+
+
+def can_view_image(user, image) -> bool:
+    """An image attached to a post is seen by whoever may see the post; before that, only by
+    the person who uploaded it."""
+    if not _active(user):
+        return False
+    if image.post_id is None:
+        return image.uploader_id == user.pk
+    return can_view_post(user, image.post)
+
+
+def check_view_image(user, image) -> None:
+    if not can_view_image(user, image):
+        raise Http404

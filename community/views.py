@@ -1,16 +1,22 @@
 """Thin views: fetch through selectors, check through permissions, write through services."""
 
+import difflib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from community import permissions, selectors, services
-from community.forms import EditPostForm, PostForm, TopicForm
+from community.forms import EditPostForm, PostForm, PromoteForm, TopicForm
 from community.markdown import render_markdown
+from community.models import PostImage
 from hub.forms import add_validation_error
 
 TOPICS_PER_PAGE = 30
@@ -49,16 +55,83 @@ def index(request):
     )
 
 
-def category(request, slug: str):
-    category = _category(request, slug)
-    page = Paginator(selectors.topic_list(request.user, category=category), TOPICS_PER_PAGE)
+SHOW_LABELS = {
+    "latest": gettext_lazy("Latest"),
+    "unanswered": gettext_lazy("Unanswered"),
+    "solved": gettext_lazy("Solved"),
+    "mine": gettext_lazy("My topics"),
+    "bookmarks": gettext_lazy("My bookmarks"),
+}
+
+
+def _filters(request, *, show: str, category=None) -> selectors.Filters:
+    get = request.GET
+    if category is None and get.get("category"):
+        category = selectors.category_for(request.user, get["category"])
+        if category is None:
+            raise Http404
+    handle = (get.get("author") or "").strip().lower()[:40]
+    return selectors.Filters(
+        show=show,
+        category=category,
+        product=(get.get("product") or "").strip()[:80],
+        tag=(get.get("tag") or "").strip()[:100],
+        author_handle=handle,
+        author=selectors.handle_user(handle) if handle else None,
+    )
+
+
+def _feed(request, filters, *, template: str, extra: dict):
+    page = selectors.topic_feed(
+        request.user, filters, after=request.GET.get("after"), before=request.GET.get("before")
+    )
     return render(
         request,
-        "community/category.html",
+        template,
         {
+            "feed": page,
+            "filters": filters,
+            "shows": [(key, str(SHOW_LABELS[key])) for key in selectors.SHOWS],
+            "query": filters.query(),
+            "older_query": filters.query(after=page.next_cursor) if page.next_cursor else "",
+            "newer_query": filters.query(before=page.prev_cursor) if page.prev_cursor else "",
+            **extra,
+        },
+    )
+
+
+def topic_list(request, show: str = "latest"):
+    """Latest, unanswered, solved, my topics, my bookmarks; filtered by category, product,
+    tag or author (?category=&product=&tag=&author=), paged by cursor (?after= / ?before=)."""
+    if show not in selectors.SHOWS:
+        raise Http404
+    filters = _filters(request, show=show)
+    return _feed(
+        request,
+        filters,
+        template="community/topic_list.html",
+        extra={
+            "title": SHOW_LABELS[show],
+            "categories": list(selectors.categories_visible_to(request.user)),
+        },
+    )
+
+
+def category(request, slug: str):
+    category = _category(request, slug)
+    show = request.GET.get("show", "latest")
+    if show not in ("latest", "unanswered", "solved"):
+        show = "latest"
+    filters = _filters(request, show=show, category=category)
+    return _feed(
+        request,
+        filters,
+        template="community/category.html",
+        extra={
             "category": category,
-            "page_obj": page.get_page(request.GET.get("page")),
             "can_create_topic": permissions.can_create_topic(request.user, category),
+            "can_watch": permissions.can_watch_category(request.user, category),
+            "watching": selectors.category_watched(request.user, category),
         },
     )
 
@@ -71,21 +144,38 @@ def _topic_page(request, topic, *, reply_form=None, status=200):
     if accepted is not None and not permissions.can_view_post(user, accepted):
         accepted = None
     page_posts = list(page_obj.object_list)
-    my_votes = selectors.votes_by(user, [topic.first_post, accepted, *page_posts])
+    shown = [topic.first_post, accepted, *page_posts]
+    my_votes = selectors.votes_by(user, shown)
+    my_likes = selectors.likes_by(user, shown)
     can_accept = permissions.can_accept_answer(user, topic)
+    can_reply = permissions.can_reply_topic(user, topic)
+    if status == 200 and request.method == "GET":
+        services.topic_view_record(topic=topic, user=user)
 
     def item(post):
         return {
             "post": post,
             "my_vote": my_votes.get(post.pk, 0),
+            "liked": post.pk in my_likes,
             "can_vote": permissions.can_vote_post(user, post),
+            "can_like": permissions.can_like_post(user, post),
             "can_edit": permissions.can_edit_post(user, post),
+            "can_history": post.edited_at is not None and permissions.can_view_history(user, post),
+            "can_quote": can_reply,
             "can_accept": can_accept
             and post.pk != topic.accepted_post_id
             and permissions.can_accept_answer(user, topic, post),
             "is_accepted": post.pk == topic.accepted_post_id,
         }
 
+    if reply_form is None:
+        reply_form = PostForm(initial={"body": _quote(request, topic)})
+    article_url = None
+    if topic.article_id and topic.article.live:
+        from hub import audience
+
+        if audience.visible_to(user, topic.article):
+            article_url = topic.article.get_url(request=request)
     return render(
         request,
         "community/topic.html",
@@ -95,11 +185,56 @@ def _topic_page(request, topic, *, reply_form=None, status=200):
             "accepted": item(accepted) if accepted else None,
             "posts": [item(p) for p in page_posts],
             "page_obj": page_obj,
-            "can_reply": permissions.can_reply_topic(user, topic),
-            "reply_form": reply_form or PostForm(),
+            "can_reply": can_reply,
+            "reply_form": reply_form,
+            "watching": selectors.is_watching_topic(topic),
+            "can_watch": permissions.can_watch_topic(user, topic),
+            "can_bookmark": permissions.can_bookmark_topic(user, topic),
+            "can_promote": permissions.can_promote_topic(user, topic),
+            "article_url": article_url,
         },
         status=status,
     )
+
+
+def _quote(request, topic) -> str:
+    """?quote=<post id>: the reply form starts with that post as a Markdown blockquote and a
+    link to it (works without JavaScript)."""
+    raw = request.GET.get("quote", "")
+    if not raw.isdigit():
+        return ""
+    post = selectors.post_for(request.user, int(raw))
+    if (
+        post is None
+        or post.topic_id != topic.pk
+        or not permissions.can_view_post(request.user, post)
+    ):
+        return ""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.source.splitlines())
+    name = post.author.display_name
+    link = f"{topic.get_absolute_url()}#post-{post.pk}"
+    return f"{quoted}\n>\n> — [{name}]({link})\n\n"
+
+
+def _with_upload(request, form_class, **form_kwargs):
+    """Bind the form; an attached image is verified and stored, and its Markdown reference is
+    added to the end of the text. Returns (form, uploaded). A refused image leaves the text as
+    it was and an error on the image field."""
+    form = form_class(request.POST, request.FILES, **form_kwargs)
+    upload = request.FILES.get("image")
+    if upload is None:
+        return form, False
+    try:
+        image = services.post_image_upload(uploader=request.user, upload=upload)
+    except ValidationError as exc:
+        form.is_valid()
+        add_validation_error(form, exc)
+        return form, False
+    data = request.POST.copy()
+    alt = (upload.name or "image").rsplit(".", 1)[0].replace("[", "").replace("]", "")[:80]
+    body = (data.get("body") or "").rstrip()
+    data["body"] = f"{body}\n\n![{alt}]({image.get_absolute_url()})".lstrip()
+    return form_class(data, **form_kwargs), True
 
 
 def topic(request, pk: int):
@@ -109,9 +244,27 @@ def topic(request, pk: int):
 def new_topic(request, slug: str):
     category = _category(request, slug)
     permissions.check_create_topic(request.user, category)
-    form = TopicForm(request.POST or None, initial={"product": category.product_id})
+    uploaded = False
+    if request.method == "POST":
+        form, uploaded = _with_upload(request, TopicForm)
+    else:
+        form = TopicForm(initial={"product": category.product_id})
+    form.fields["title"].widget.attrs.update(
+        {
+            "hx-get": reverse("community:similar"),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#similar-results",
+            "hx-sync": "this:replace",
+            "aria-describedby": "similar-results",
+            "autocomplete": "off",
+        }
+    )
     preview = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and (uploaded or "upload" in request.POST):
+        if uploaded:
+            messages.success(request, _("The image is uploaded and added to the end of your text."))
+        form.is_valid()
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
             preview = render_markdown(data["body"]).html
@@ -139,11 +292,23 @@ def new_topic(request, slug: str):
     )
 
 
+@require_GET
+def similar(request):
+    """The "similar questions and articles" list under a new topic's title (htmx, debounced)."""
+    results = selectors.similar_to(request.user, request.GET.get("title", ""))
+    return render(request, "community/includes/similar.html", {"similar": results})
+
+
 @require_POST
 def reply(request, pk: int):
     topic = _topic(request, pk)
     permissions.check_reply_topic(request.user, topic)
-    form = PostForm(request.POST)
+    form, uploaded = _with_upload(request, PostForm)
+    if uploaded or "upload" in request.POST:
+        if uploaded:
+            messages.success(request, _("The image is uploaded and added to the end of your text."))
+        form.is_valid()
+        return _topic_page(request, topic, reply_form=form, status=200 if uploaded else 400)
     if form.is_valid():
         try:
             post = services.post_create(
@@ -161,9 +326,17 @@ def reply(request, pk: int):
 def edit_post(request, pk: int):
     post = _post(request, pk)
     permissions.check_edit_post(request.user, post)
-    form = EditPostForm(request.POST or None, initial={"body": post.source})
+    uploaded = False
+    if request.method == "POST":
+        form, uploaded = _with_upload(request, EditPostForm)
+    else:
+        form = EditPostForm(initial={"body": post.source})
     preview = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and (uploaded or "upload" in request.POST):
+        if uploaded:
+            messages.success(request, _("The image is uploaded and added to the end of your text."))
+        form.is_valid()
+    elif request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = render_markdown(form.cleaned_data["body"]).html
         else:
@@ -206,3 +379,121 @@ def vote(request, pk: int):
     except (ValueError, ValidationError):
         messages.error(request, _("That vote could not be counted."))
     return redirect(f"{post.topic.get_absolute_url()}#post-{post.pk}")
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_POST
+def like(request, pk: int):
+    post = _post(request, pk)
+    permissions.check_like_post(request.user, post)
+    try:
+        services.post_like_toggle(post=post, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(_back(request, f"{post.topic.get_absolute_url()}#post-{post.pk}"))
+
+
+@require_POST
+def bookmark(request, pk: int):
+    topic = _topic(request, pk)
+    permissions.check_bookmark_topic(request.user, topic)
+    if services.topic_bookmark_toggle(topic=topic, user=request.user):
+        messages.success(request, _("Bookmarked. Find it under My bookmarks."))
+    else:
+        messages.success(request, _("Bookmark removed."))
+    return redirect(_back(request, topic.get_absolute_url()))
+
+
+@require_POST
+def watch_topic(request, pk: int):
+    topic = _topic(request, pk)
+    permissions.check_watch_topic(request.user, topic)
+    watching = request.POST.get("watch") == "1"
+    services.topic_watch_set(topic=topic, user=request.user, watching=watching)
+    messages.success(
+        request,
+        _("You are watching this topic.") if watching else _("You stopped watching this topic."),
+    )
+    return redirect(_back(request, topic.get_absolute_url()))
+
+
+@require_POST
+def watch_category(request, slug: str):
+    category = _category(request, slug)
+    permissions.check_watch_category(request.user, category)
+    watching = request.POST.get("watch") == "1"
+    services.category_watch_set(category=category, user=request.user, watching=watching)
+    messages.success(
+        request,
+        _("You are watching this category.")
+        if watching
+        else _("You stopped watching this category."),
+    )
+    return redirect(_back(request, category.get_absolute_url()))
+
+
+def history(request, pk: int):
+    """Staff: every earlier version of a post, with what each edit changed."""
+    post = _post(request, pk)
+    permissions.check_view_history(request.user, post)
+    revisions = selectors.post_revisions(post)
+    sources = [r.source for r in revisions] + [post.source]
+    versions = []
+    for index, revision in enumerate(revisions):
+        diff = difflib.unified_diff(
+            sources[index].splitlines(),
+            sources[index + 1].splitlines(),
+            lineterm="",
+            n=2,
+        )
+        versions.append({"revision": revision, "diff": list(diff)[2:], "source": sources[index]})
+    return render(
+        request,
+        "community/history.html",
+        {"post": post, "topic": post.topic, "versions": list(reversed(versions))},
+    )
+
+
+def promote(request, pk: int):
+    """Staff: make a draft knowledge article of a solved question."""
+    topic = _topic(request, pk)
+    permissions.check_promote_topic(request.user, topic)
+    form = PromoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.topic_promote_to_article(
+                topic=topic, section=form.cleaned_data["section"], by=request.user
+            )
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("A draft article is ready for the editors: %(title)s") % {"title": article.title},
+            )
+            return redirect(topic)
+    return render(
+        request,
+        "community/promote.html",
+        {"topic": topic, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def image(request, pk: int):
+    """A post image, only to people who may see its post (404 to anyone else)."""
+    image = get_object_or_404(PostImage.objects.select_related("post__topic__category"), pk=pk)
+    permissions.check_view_image(request.user, image)
+    response = FileResponse(image.file.open("rb"), content_type=image.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response

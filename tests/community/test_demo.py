@@ -32,3 +32,23 @@ def test_seed_is_idempotent_fast_and_restricted():
     assert {c.slug for c in selectors.categories_visible_to(clara)} == {
         "switches", "general", "partner-lounge",
     }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_demo_is_a_living_community_in_three_languages():
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Topic.objects.count() >= 250
+    assert set(Topic.objects.values_list("language", flat=True)) == {"en", "fi", "de"}
+    from community.models import Bookmark, CategoryWatch, Like, Post
+
+    assert Like.objects.exists() and Bookmark.objects.exists() and CategoryWatch.objects.exists()
+    # Counters agree with the rows.
+    for topic in Topic.objects.order_by("?")[:20]:
+        assert topic.reply_count == topic.posts.count() - 1
+    for post in Post.objects.filter(like_count__gt=0)[:20]:
+        assert post.like_count == post.likes.count()
+    # Nobody reacted to what they may not see: Clara never in routers, Anna never in switches.
+    clara = User.objects.get(email="clara@berg.example")
+    anna = User.objects.get(email="anna@aurora.example")
+    assert not Like.objects.filter(user=clara, post__topic__category__slug="routers").exists()
+    assert not Bookmark.objects.filter(user=anna, topic__category__slug="switches").exists()

@@ -101,9 +101,12 @@ def test_corpus_is_large():
     assert len(CORPUS) >= 60
 
 
+@pytest.mark.parametrize("mentions", [None, {"anna": "/community/latest/?author=anna"}])
 @pytest.mark.parametrize("source", CORPUS)
-def test_hostile_input_comes_out_harmless(source):
-    html = render_markdown(source).html
+def test_hostile_input_comes_out_harmless(source, mentions):
+    if mentions:
+        source = f"@anna {source} @anna"
+    html = render_markdown(source, mentions=mentions).html
     # Text is escaped by the sanitiser (`&lt;script&gt;` is harmless text), so the substring
     # checks look at the markup only: the tags, with their quoted values blanked.
     markup = " ".join(re.sub(r'"[^"]*"', '""', t) for t in TAG.findall(html)).lower()
@@ -151,9 +154,11 @@ def test_ordinary_markdown_survives():
     rendered = render_markdown(source)
     tags = {tag for tag, _ in _parse(rendered.html)}
     assert {"h2", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote"} <= tags
-    assert {"table", "thead", "tbody", "tr", "th", "td", "img", "hr"} <= tags
-    images = [attrs for tag, attrs in _parse(rendered.html) if tag == "img"]
-    assert images == [{"src": "https://cdn.example.com/d.png", "alt": "diagram"}]
+    assert {"table", "thead", "tbody", "tr", "th", "td", "hr"} <= tags
+    # No third-party images (they track readers; the CSP allows only our own): a link instead.
+    assert not [attrs for tag, attrs in _parse(rendered.html) if tag == "img"]
+    links = [attrs for tag, attrs in _parse(rendered.html) if tag == "a"]
+    assert links[0]["href"] == "https://cdn.example.com/d.png"
     assert "print('hi')" in rendered.text
     assert "quoted" in rendered.text and "<" not in rendered.text
 
@@ -165,3 +170,28 @@ def test_text_is_plain_and_unescaped():
 
 def test_render_version_is_set():
     assert RENDER_VERSION >= 1
+
+
+def test_only_our_own_uploads_render_as_images():
+    html = render_markdown(
+        "![mine](/community/img/12/) ![theirs](https://tracker.example/p.gif) "
+        '<img src="https://tracker.example/q.gif"> [![x](https://e.example/a.png)](https://l.example)'
+    ).html
+    images = [attrs for tag, attrs in _parse(html) if tag == "img"]
+    assert {"src": "/community/img/12/", "alt": "mine"} in images
+    assert all(a.get("src", "").startswith("/community/img/") for a in images if "src" in a)
+    assert "tracker.example/p.gif" in html  # as a link
+    assert "<a" in html and html.count("<a ") == 2  # no link nested in a link
+
+
+def test_mentions_link_only_known_handles_outside_code_and_links():
+    source = (
+        "Hi @Anna and @nobody, see anna@aurora.example, `@anna` and [@anna](https://x.example)"
+        "\n\n```\n@anna\n```\n\n> @anna said"
+    )
+    rendered = render_markdown(source, mentions={"anna": "/community/latest/?author=anna"})
+    links = [attrs["href"] for tag, attrs in _parse(rendered.html) if tag == "a"]
+    assert links.count("/community/latest/?author=anna") == 2  # the text and the quote
+    assert rendered.mentions == {"anna"}
+    assert "@nobody" in rendered.html and "anna@aurora.example" in rendered.html
+    assert render_markdown(source).mentions == frozenset()
