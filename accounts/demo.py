@@ -11,6 +11,7 @@ from accounts.models import (
     Organisation,
     PortalProfile,
     PortalSettings,
+    User,
     WebhookEndpoint,
 )
 
@@ -23,9 +24,20 @@ PROFILES = {
         "edit_company_visiting": True,
     },
     "basic": {"name": "Basic", "show_company": False, "show_invoices": False},
+    # For field technicians: everything but the invoices (company details read-only).
+    "technician-no-invoices": {"name": "Technician — no invoices", "show_invoices": False},
 }
 # person → profile slug (set only while the membership has none)
-ASSIGNMENTS = {"aki@aurora.example": "full-access", "anna@aurora.example": "basic"}
+ASSIGNMENTS = {
+    "aki@aurora.example": "full-access",
+    "anna@aurora.example": "basic",
+    "ville@aurora.example": "technician-no-invoices",
+}
+# Colleagues beside the personas (DESIGN.md), so that the colleagues page has people and the
+# restricted profile someone who has it: e-mail, first name, last name, title, role slug.
+COLLEAGUES = [
+    ("ville@aurora.example", "Ville", "Virtanen", "Field technician", "Aurora Oy", "technician"),
+]
 # organisation → offices (name, street, postal code, city, country, phone)
 OFFICES = {
     "Aurora Oy": [
@@ -38,7 +50,26 @@ OFFICES = {
 }  # fmt: skip
 
 
+def _colleagues() -> None:
+    from allauth.account.models import EmailAddress
+
+    from hub.models import Role
+
+    for email, first, last, title, org_name, role in COLLEAGUES:
+        organisation = Organisation.objects.filter(name=org_name).first()
+        if organisation is None or User.objects.filter(email=email).exists():
+            continue
+        # No password: the demo's sign-ins are the personas'; Ville is someone to manage.
+        user = User.objects.create_user(
+            email=email, password=None, first_name=first, last_name=last, title=title
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        membership = Membership.objects.create(user=user, organisation=organisation)
+        membership.roles.set(Role.objects.filter(slug=role))
+
+
 def seed(*, stdout) -> None:
+    _colleagues()
     profiles = {
         slug: PortalProfile.objects.get_or_create(slug=slug, defaults=fields)[0]
         for slug, fields in PROFILES.items()

@@ -25,9 +25,16 @@ class InvitationForm(forms.Form):
     is_admin_contact = forms.BooleanField(
         label=_("Admin contact (may invite and manage colleagues)"), required=False
     )
+    portal_profile = forms.ModelChoiceField(
+        label=_("Portal profile"),
+        queryset=PortalProfile.objects.none(),
+        required=False,
+        help_text=_("What the person will see and may edit in the account pages."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self._set_profiles(user)
         organisations = invitable_organisations(user)
         self.fields["organisation"].queryset = organisations
         if not user.is_staff:
@@ -38,6 +45,25 @@ class InvitationForm(forms.Form):
             self.fields["organisation"].help_text = _(
                 "Leave empty to invite a person with no organisation."
             )
+
+    def _set_profiles(self, user) -> None:
+        """Staff give any profile; an admin contact none above their own (the colleague
+        profile rule). The default profile is offered only where it is not above theirs."""
+        from accounts.selectors import access_for, profiles_assignable_by
+
+        field = self.fields["portal_profile"]
+        if user.is_staff:
+            profiles, default_ok = list(PortalProfile.objects.all()), True
+        else:
+            access = access_for(user)
+            profiles = profiles_assignable_by(access)
+            default_ok = PortalProfile().flags() <= access.profile.flags()
+        field.queryset = PortalProfile.objects.filter(pk__in=[p.pk for p in profiles])
+        field.required = not default_ok
+        choices = [(p.pk, p.name) for p in profiles]
+        field.choices = ([("", _("Default profile"))] if default_ok else []) + choices
+        if not default_ok and profiles:
+            self.initial.setdefault("portal_profile", profiles[0].pk)
 
 
 class AcceptInvitationForm(forms.Form):
@@ -60,6 +86,15 @@ class AcceptInvitationForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return cleaned
+
+
+class ForgetForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Enter it again to confirm that it is you."),
+    )
 
 
 # --- Account modules ---------------------------------------------------------------------

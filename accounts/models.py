@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from accounts.modules import EDITABLE_FIELDS, MODULES, edit_flag, module_flag
+from accounts.storage import private_export_storage
 from hub.models import Product, Region, Role
 
 
@@ -50,6 +51,9 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     title = models.CharField(_("job title"), max_length=100, blank=True)
+    # Set when "forget me" has run: the personal data is gone, the row stays for what the
+    # person wrote (forum posts, support requests), shown as a former member.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -62,6 +66,14 @@ class User(AbstractUser):
         verbose_name_plural = _("people")
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How the person is shown beside what they wrote (forum, support): the name, else the
+        e-mail address; "Former member" once the account is anonymised."""
+        if self.anonymised_at is not None:
+            return str(_("Former member"))
         return self.get_full_name() or self.email
 
 
@@ -213,6 +225,15 @@ class Invitation(models.Model):
     )
     roles = models.ManyToManyField(Role, blank=True, verbose_name=_("roles"))
     is_admin_contact = models.BooleanField(_("admin contact"), default=False)
+    portal_profile = models.ForeignKey(
+        PortalProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("portal profile"),
+        help_text=_("The profile the new membership gets; empty = the default profile."),
+    )
     invited_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
     )
@@ -370,6 +391,8 @@ def _new_secret() -> str:
 
 
 WEBHOOK_EVENT_TYPES = (
+    "person.forgotten",
+    "support.created",
     "details.updated",
     "consent.changed",
     "company.updated",
@@ -410,14 +433,21 @@ class WebhookEndpoint(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        from accounts.webhook_urls import WebhookURLRefused, check_url
+
+        errors = {}
         unknown = set(self.event_type_list()) - set(WEBHOOK_EVENT_TYPES)
         if unknown:
-            raise ValidationError(
-                {
-                    "event_types": _("Unknown event types: %(types)s")
-                    % {"types": ", ".join(sorted(unknown))}
-                }
-            )
+            errors["event_types"] = _("Unknown event types: %(types)s") % {
+                "types": ", ".join(sorted(unknown))
+            }
+        if self.url:
+            try:
+                check_url(self.url)
+            except WebhookURLRefused as exc:
+                errors["url"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
 
     def event_type_list(self) -> list[str]:
         return [t.strip() for t in self.event_types.split(",") if t.strip()]
@@ -474,3 +504,75 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint} #{self.attempt}"
+
+
+class DataExport(models.Model):
+    """A person's "download my data": built by Celery into a private ZIP, linked by e-mail,
+    downloadable only by that person until `expires_at`; a periodic task removes the file."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    file = models.FileField(
+        storage=private_export_storage, upload_to="exports/", max_length=200, blank=True
+    )
+    size = models.PositiveIntegerField(default=0)
+    # Part of the signed link: a new value (on expiry) kills the links sent before.
+    nonce = models.CharField(max_length=40, default=_new_nonce, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.requested_at:%Y-%m-%d}"
+
+    @property
+    def is_downloadable(self) -> bool:
+        return (
+            self.state == self.State.READY
+            and self.expires_at is not None
+            and timezone.now() < self.expires_at
+        )
+
+
+class ForgetRequest(models.Model):
+    """ "Forget me": asked for (after the password was entered again), cancellable until
+    `due_at`; then a periodic task anonymises the account (accounts.services.user_anonymise)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="forget_requests")
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    due_at = models.DateTimeField(_("anonymised after"))
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["due_at"], name="forget_request_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(cancelled_at__isnull=True, completed_at__isnull=True),
+                name="one_pending_forget_request",
+            )
+        ]
+        verbose_name = _("forget-me request")
+        verbose_name_plural = _("forget-me requests")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} due {self.due_at:%Y-%m-%d}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.cancelled_at is None and self.completed_at is None

@@ -20,6 +20,10 @@ MODULE_URLS: dict[str, str] = {
     "company": "accounts:company",
     "offices": "accounts:offices",
     "colleagues": "accounts:colleagues",
+    "orders": "commerce:orders",
+    "invoices": "commerce:invoices",
+    "support": "support:list",
+    "registrations": "learning:registrations",
 }
 BUILT_MODULES = tuple(module for module in MODULES if module in MODULE_URLS)
 # Modules about an organisation: a person without one sees none of them.

@@ -51,7 +51,7 @@ def invitation_from_token(token: str) -> Invitation:
 def invitations_managed_by(user) -> QuerySet[Invitation]:
     from accounts.permissions import admin_organisation_ids
 
-    qs = Invitation.objects.select_related("organisation", "invited_by")
+    qs = Invitation.objects.select_related("organisation", "invited_by", "portal_profile")
     if not user.is_staff:
         qs = qs.filter(organisation_id__in=admin_organisation_ids(user))
     return qs.filter(accepted_at__isnull=True, revoked_at__isnull=True).order_by("-created_at")
@@ -152,6 +152,13 @@ def consents_of(user) -> dict[str, Consent | None]:
     for consent in Consent.objects.filter(user=user).order_by("at", "pk"):
         current[consent.kind] = consent
     return current
+
+
+def data_exports_of(user, *, limit: int = 3) -> list:
+    """The person's latest exports (the details page lists them with their links)."""
+    from accounts.models import DataExport
+
+    return list(DataExport.objects.filter(user=user).order_by("-requested_at", "-pk")[:limit])
 
 
 def organisation_changes(organisation: Organisation, *, limit: int = 50):

@@ -43,6 +43,7 @@ from accounts.permissions import (
     check_staff,
 )
 from accounts.selectors import invitation_token
+from accounts.webhook_urls import WebhookURLRefused, pinned_post
 from hub.models import Role
 
 
@@ -70,11 +71,15 @@ def invitation_create(
     is_admin_contact: bool = False,
     first_name: str = "",
     last_name: str = "",
+    portal_profile: PortalProfile | None = None,
 ) -> Invitation:
-    """Invite a person. Checks that `by` may invite to `organisation`; refuses someone who is
-    already a member there; a pending invitation to the same address is renewed and sent again
-    instead of duplicated. The e-mail is queued after commit (and retried until sent)."""
+    """Invite a person. Checks that `by` may invite to `organisation`, and that an admin
+    contact gives no portal profile above their own; refuses someone who is already a member
+    there; a pending invitation to the same address is renewed and sent again instead of
+    duplicated. The e-mail is queued after commit (and retried until sent)."""
     check_invite_to_organisation(by, organisation)
+    if not by.is_staff:
+        check_assign_profile(by, portal_profile)
     email = email.strip().lower()
     if (
         organisation is not None
@@ -96,6 +101,7 @@ def invitation_create(
         invitation = Invitation(email=email, organisation=organisation)
     invitation.first_name, invitation.last_name = first_name, last_name
     invitation.is_admin_contact = is_admin_contact
+    invitation.portal_profile = portal_profile
     invitation.invited_by, invitation.expires_at, invitation.sent_at = by, expires_at, None
     invitation.full_clean()
     invitation.save()
@@ -164,7 +170,9 @@ def invitation_accept(
     )  # fmt: skip
     if invitation.organisation_id:
         membership, _created = Membership.objects.get_or_create(
-            user=user, organisation_id=invitation.organisation_id
+            user=user,
+            organisation_id=invitation.organisation_id,
+            defaults={"portal_profile_id": invitation.portal_profile_id},
         )
         if invitation.is_admin_contact and not membership.is_admin_contact:
             membership.is_admin_contact = True
@@ -526,13 +534,14 @@ def _webhook_post(
     status, error = None, ""
     started = time.monotonic()
     try:
-        response = requests.post(
-            endpoint.url, data=body, headers=headers, timeout=WEBHOOK_TIMEOUT,
-            allow_redirects=False,
-        )  # fmt: skip
+        # Resolved and checked again now, and connected to the checked address (SSRF, DNS
+        # rebinding: accounts/webhook_urls.py).
+        response = pinned_post(endpoint.url, data=body, headers=headers, timeout=WEBHOOK_TIMEOUT)
         status = response.status_code
         if not 200 <= status < 300:
             error = f"HTTP {status}: {response.text[:500]}"
+    except WebhookURLRefused as exc:
+        error = f"Refused: {exc}"[:2000]
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
     return WebhookDelivery.objects.create(

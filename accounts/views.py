@@ -2,19 +2,23 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import permissions, selectors, services
+from accounts import permissions, privacy, selectors, services
 from accounts.forms import (
     AcceptInvitationForm,
     ColleagueProfileForm,
     CompanyForm,
     ConsentsForm,
     DetailsForm,
+    ForgetForm,
     InvitationForm,
     OfficeForm,
 )
@@ -56,6 +60,7 @@ def invitations(request):
                 is_admin_contact=data["is_admin_contact"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
+                portal_profile=data["portal_profile"],
             )
         except ValidationError as exc:
             add_validation_error(form, exc)
@@ -173,8 +178,78 @@ def details(request):
     return render(
         request,
         "accounts/details.html",
-        {"form": form, "consents_form": ConsentsForm(current=current), "consents": current},
+        {
+            "form": form,
+            "consents_form": ConsentsForm(current=current),
+            "consents": current,
+            "exports": [
+                (export, privacy.export_url(export) if export.is_downloadable else None)
+                for export in selectors.data_exports_of(user)
+            ],
+            "forget": privacy.forget_pending(user),
+        },
     )
+
+
+@require_POST
+def export_request(request):
+    _access(request, "details")
+    privacy.data_export_request(user=request.user)
+    messages.success(
+        request,
+        _("We are preparing a copy of your data. You will get an e-mail with the link."),
+    )
+    return redirect("accounts:details")
+
+
+def export_download(request, token: str):
+    """Only the person the export belongs to, signed in, while the link is valid."""
+    export = privacy.export_for_download(token=token, user=request.user)
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"my-data-{export.ready_at:%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def forget(request):
+    """The confirmation step of "forget me": what happens, and the password again."""
+    _access(request, "details")
+    form = ForgetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pending = privacy.forget_request(
+                user=request.user, password=form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Your account will be anonymised on %(when)s. You can cancel until then.")
+                % {"when": date_format(localtime(pending.due_at), "DATE_FORMAT")},
+            )
+            return redirect("accounts:details")
+    return render(
+        request,
+        "accounts/forget.html",
+        {
+            "form": form,
+            "grace_days": privacy.FORGET_GRACE_DAYS,
+            "pending": privacy.forget_pending(request.user),
+        },
+    )
+
+
+@require_POST
+def forget_cancel(request):
+    _access(request, "details")
+    if privacy.forget_cancel(user=request.user):
+        messages.success(request, _("Your account will not be anonymised."))
+    return redirect("accounts:details")
 
 
 @require_POST

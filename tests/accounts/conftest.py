@@ -8,6 +8,12 @@ from accounts.models import PortalProfile, PortalSettings
 from tests.factories import make_member, make_org
 
 
+@pytest.fixture(autouse=True)
+def _webhooks_to_loopback(settings):
+    """The test receivers listen on loopback over plain HTTP (allowed as with DEBUG)."""
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+
+
 def portal_settings(**changes) -> PortalSettings:
     """Change the default site's portal settings as staff would (saving drops the cache)."""
     config = PortalSettings.for_site(Site.objects.get(is_default_site=True))

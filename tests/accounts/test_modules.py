@@ -356,9 +356,10 @@ def _admin(org):
 
 # session + user (2), the person's membership with organisation and profile (1), the page's
 # own list(s) (1 or 2); the portal settings come from the cache (warmed by the first request).
+# My details also reads the latest data exports and a pending "forget me" (2).
 MAX_QUERIES = {
     "/account/": 8,
-    "/account/details/": 4,
+    "/account/details/": 6,
     "/account/company/": 4,
     "/account/offices/": 4,
     "/account/colleagues/": 5,
