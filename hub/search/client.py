@@ -51,6 +51,18 @@ def wait(task_info, *, timeout_ms: int = 60_000) -> None:
         raise SearchTaskFailed(f"task {task.uid} {task.status}: {task.error}")
 
 
+# The query's language for Meilisearch's tokenizer, from the reader's interface language. Left
+# to detect it, Meilisearch guessed a short misspelt English query ("firmwre updte r100") as
+# German, whose segmenter cut the words apart, and found no article at all.
+_QUERY_LOCALES = {"en": "eng", "fi": "fin", "de": "deu"}
+
+
+def query_locales() -> list[str]:
+    from django.utils.translation import get_language
+
+    return [_QUERY_LOCALES.get((get_language() or "en")[:2], "eng")]
+
+
 def quote(value: str) -> str:
     """A string literal for a Meilisearch filter expression."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -32,12 +32,16 @@ def search_enqueue(obj) -> IndexOutbox | None:
         model=obj._meta.concrete_model._meta.label_lower,
         object_pk=str(obj.pk),
     )
+    queue_drain_on_commit()
+    return row
+
+
+def queue_drain_on_commit() -> None:
     # Once per transaction: look in the connection's own list of commit callbacks, which a
     # rollback empties too (a flag of our own would stay set after a rollback).
     connection = transaction.get_connection()
     if not any(entry[1] is _queue_drain for entry in connection.run_on_commit):
         transaction.on_commit(_queue_drain, robust=True)
-    return row
 
 
 def _queue_drain() -> None:
@@ -59,7 +63,30 @@ def build_document(obj) -> dict | None:
     if doc is None:
         return None
     type_name = registry.type_of(obj)
-    return {**doc, "id": registry.doc_id(type_name, obj.pk), "type": type_name}
+    return clean_document({**doc, "id": registry.doc_id(type_name, obj.pk), "type": type_name})
+
+
+# Control characters and the private-use characters the query service uses as highlight
+# markers never enter the index, so a document cannot forge a highlight.
+_STRIP = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32), 0xE000, 0xE001]}
+
+
+def clean_document(doc: dict) -> dict:
+    """Strip marker and control characters from text; copy Finnish and German text into the
+    `*_fi`/`*_de` attributes that the index tokenizes with that language's rules."""
+    for key, value in list(doc.items()):
+        if isinstance(value, str):
+            doc[key] = value.translate(_STRIP)
+        elif isinstance(value, list):
+            doc[key] = [v.translate(_STRIP) if isinstance(v, str) else v for v in value]
+    language = str(doc.get("language") or "")[:2].lower()
+    if language in schema.LANGUAGES:
+        for name in schema.LOCALIZED_FIELDS:
+            if doc.get(name):
+                doc[f"{name}_{language}"] = doc[name]
+        # The copy is what is searched; the original stays for display (title, excerpt).
+        doc.pop("body", None)
+    return doc
 
 
 def outbox_drain(*, batch: int | None = None, max_batches: int = 1000) -> DrainResult:
@@ -93,8 +120,14 @@ def outbox_drain(*, batch: int | None = None, max_batches: int = 1000) -> DrainR
 
 
 def _apply(rows: list[IndexOutbox]) -> tuple[int, int]:
+    from hub.search import synonyms
+
     by_model: dict[str, set[str]] = {}
+    push_synonyms = False
     for row in rows:
+        if row.model == synonyms.OUTBOX_MODEL:
+            push_synonyms = True
+            continue
         by_model.setdefault(row.model, set()).add(row.object_pk)
     upserts, deletes = [], set()
     for label, pks in by_model.items():
@@ -114,6 +147,8 @@ def _apply(rows: list[IndexOutbox]) -> tuple[int, int]:
             client.wait(index.add_documents(upserts, primary_key="id"))
         if deletes:
             client.wait(index.delete_documents(filter=client.ids_filter(sorted(deletes))))
+        if push_synonyms:
+            client.wait(index.update_synonyms(synonyms.synonyms_setting()))
     return len(upserts), len(deletes)
 
 
@@ -144,28 +179,42 @@ def search_reindex(*, batch: int = 2000, progress: Callable[[int], None] | None 
     schema.ensure_index(fresh, force=True)
     cache.set(_REINDEX_TARGET_KEY, fresh, timeout=6 * 3600)
     try:
-        tasks, buffer, total = [], [], 0
-        for doc in iter_documents():
-            buffer.append(doc)
-            if len(buffer) >= batch:
-                tasks.append(meili.index(fresh).add_documents(buffer, primary_key="id"))
-                total += len(buffer)
-                if progress:
-                    progress(len(buffer))
-                buffer = []
-        if buffer:
-            tasks.append(meili.index(fresh).add_documents(buffer, primary_key="id"))
-            total += len(buffer)
-            if progress:
-                progress(len(buffer))
-        for task in tasks:
-            client.wait(task, timeout_ms=600_000)
+        total = bulk_index(fresh, iter_documents(), batch=batch, progress=progress)
         client.wait(meili.swap_indexes([{"indexes": [live, fresh]}]))
     finally:
         cache.delete(_REINDEX_TARGET_KEY)
     # After the swap `fresh` names the old index.
     client.wait(meili.delete_index(fresh))
     schema.forget(fresh)
+    return total
+
+
+def bulk_index(
+    uid: str,
+    docs: Iterator[dict],
+    *,
+    batch: int = 2000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Send documents in batches without waiting between them (Meilisearch queues and
+    auto-batches the tasks), then wait for all; the index's settings are applied before."""
+    index = client.index(uid)
+    tasks, buffer, total = [], [], 0
+    for doc in docs:
+        buffer.append(doc)
+        if len(buffer) >= batch:
+            tasks.append(index.add_documents(buffer, primary_key="id"))
+            total += len(buffer)
+            if progress:
+                progress(len(buffer))
+            buffer = []
+    if buffer:
+        tasks.append(index.add_documents(buffer, primary_key="id"))
+        total += len(buffer)
+        if progress:
+            progress(len(buffer))
+    for task in tasks:
+        client.wait(task, timeout_ms=900_000)
     return total
 
 

@@ -1,0 +1,243 @@
+"""The search benchmark (`manage.py search_bench`), run inside a database and a Meilisearch
+of its own (see the command). Figures, not assertions:
+
+- bulk reindex throughput: the demo content plus N generated documents built into a fresh
+  index (settings first, batches sent without waiting, one wait at the end) and swapped in;
+- the search page, the JSON endpoint and the same multi-search straight to Meilisearch (same
+  filter, same facets), p50/p95 each, as ratios; SQL queries per search page;
+- outbox lag under a steady stream of writes: commit → searchable, p95.
+
+This module registers no pages with `manage.py bench` (that bench runs without Meilisearch).
+"""
+
+import random
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_SENTENCE = (
+    "router switch gateway firmware update vpn tunnel vlan trunk poe budget port led "
+    "diagnostics warranty claim install configure reset password certificate backup restore "
+    "rollback latency throughput wireless antenna operator apn modem uplink redundancy "
+    "monitoring alarm syslog snmp radius dhcp dns nat firewall rule policy schedule power "
+    "supply fan temperature rack mount cable fiber copper license upgrade migration"
+)
+WORDS = _SENTENCE.split(" ")
+TYPES = [("article", 5), ("topic", 3), ("document", 1), ("news", 1)]
+
+
+def generated_documents(n: int, *, products, regions, roles, seed: int = 5) -> Iterator[dict]:
+    rng = random.Random(seed)  # noqa: S311 (reproducible bench data)
+    types = [t for t, weight in TYPES for _ in range(weight)]
+    now = int(time.time())
+    for i in range(n):
+        kind = types[i % len(types)]
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 7))).capitalize()
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 90)))
+        yield {
+            "id": f"bench-{i}",
+            "type": kind,
+            "title": title,
+            "excerpt": body[:160],
+            "body": body,
+            "url": f"/bench/{i}/",
+            "language": "en",
+            "products": rng.sample(products, rng.choice((0, 0, 1))) if products else [],
+            "regions": rng.sample(regions, rng.choice((0, 0, 1))) if regions else [],
+            "roles": rng.sample(roles, rng.choice((0, 0, 0, 1))) if roles else [],
+            "tags": rng.sample(WORDS, 2),
+            "published_at": now - rng.randint(0, 3 * 365 * 86400),
+            "updated_at": now,
+            "popularity": rng.randint(0, 500),
+        }
+
+
+def pct(values: list[float], p: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+@dataclass
+class Figures:
+    docs: int = 0
+    reindex_seconds: float = 0.0
+    rows: list = None  # (name, p50, p95, sql)
+    lag: list = None  # seconds
+    lag_writes_per_second: float = 0.0
+
+
+def reindex(n: int, out) -> tuple[int, float]:
+    """Demo content + n generated documents into a fresh index, swapped in. (docs, seconds)"""
+    from itertools import chain
+
+    from hub.models import Product, Region, Role
+    from hub.search import client, schema, services
+
+    products = list(Product.objects.values_list("slug", flat=True))
+    regions = list(Region.objects.values_list("slug", flat=True))
+    roles = list(Role.objects.values_list("slug", flat=True))
+    docs = list(
+        chain(
+            services.iter_documents(),
+            generated_documents(n, products=products, regions=regions, roles=roles),
+        )
+    )  # built before the clock starts: the figure is Meilisearch's share of a reindex
+    live = client.index_uid()
+    fresh = f"{live}__bench"
+    meili = client.client()
+    schema.ensure_index(live)
+    started = time.perf_counter()
+    schema.ensure_index(fresh, force=True)
+    total = services.bulk_index(fresh, iter(docs), batch=10_000)
+    client.wait(meili.swap_indexes([{"indexes": [live, fresh]}]))
+    seconds = time.perf_counter() - started
+    client.wait(meili.delete_index(fresh))
+    schema.forget(fresh)
+    out.write(f"Reindexed {total} documents in {seconds:.1f} s ({total / seconds:,.0f} docs/s)")
+    return total, seconds
+
+
+QUERIES = [
+    {"q": "firmware update"},
+    {"q": "router vpn", "product": "router-r"},
+    {"q": "switch poe budget", "type": "article"},
+    {"q": "configure firewall rule", "sort": "newest"},
+    {"q": "warranty claim", "region": "finland"},
+    {"q": "diagnostics led", "type": ["article", "topic"], "role": "technician"},
+    {"q": "firmwre updte"},  # typos
+    {"q": "backup", "page": "3"},
+]
+
+
+def latency(user, requests: int, out) -> list:
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test import Client
+    from django.utils.http import urlencode
+
+    from hub.management.commands.bench import QueryCounter
+    from hub.search import client as search_client
+    from hub.search import query as search_query
+    from hub.search import reach_cache
+
+    web = Client()
+    web.force_login(user)
+    urls = [urlencode(q, doseq=True) for q in QUERIES]
+    meili = search_client.client()
+
+    def direct(qs: str):
+        params = search_query.parse(QueryDict(qs))
+        payload = search_query.page_requests(reach_cache.meili_filter(user), params)
+        return meili.multi_search(payload)
+
+    targets = {
+        "Meilisearch direct": lambda qs: direct(qs),
+        "search page": lambda qs: web.get(f"/search/?{qs}", secure=True),
+        "JSON /api/v1/search": lambda qs: web.get(f"/api/v1/search?{qs}", secure=True),
+    }
+    rows = []
+    times: dict[str, list[float]] = {name: [] for name in targets}
+    for qs in urls:  # warm every path
+        for call in targets.values():
+            call(qs)
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        for qs in urls:
+            response = web.get(f"/search/?{qs}", secure=True)
+            assert response.status_code == 200, response.status_code
+            assert b"simpler mode" not in response.content, "search fell back to the database"
+    sql_max = counter.count / len(urls)
+    # Interleaved, so that load on the machine hits all three alike.
+    for i in range(requests):
+        qs = urls[i % len(urls)]
+        for name, call in targets.items():
+            started = time.perf_counter()
+            call(qs)
+            times[name].append((time.perf_counter() - started) * 1000)
+    base95 = pct(times["Meilisearch direct"], 95)
+    base50 = pct(times["Meilisearch direct"], 50)
+    for name, values in times.items():
+        rows.append(
+            (
+                name,
+                pct(values, 50),
+                pct(values, 95),
+                pct(values, 50) / base50,
+                pct(values, 95) / base95,
+                sql_max if name == "search page" else None,
+            )
+        )
+    out.write(f"{'path':<22}{'p50 ms':>9}{'p95 ms':>9}{'p50 x':>8}{'p95 x':>8}{'SQL':>6}")
+    for name, p50, p95, r50, r95, sql in rows:
+        sql_text = f"{sql:>6.1f}" if sql is not None else f"{'':>6}"
+        out.write(f"{name:<22}{p50:>9.2f}{p95:>9.2f}{r50:>8.2f}{r95:>8.2f}{sql_text}")
+    return rows
+
+
+def outbox_lag(section, *, writes: int, per_second: float, out) -> list[float]:
+    """Publish `writes` articles at a steady rate; a poller notes when each is searchable."""
+    from django.db import transaction
+
+    from hub.search import client as search_client
+    from knowledge.models import ArticlePage
+
+    pending: dict[str, float] = {}
+    lags: list[float] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    index = search_client.index()
+
+    def poll():
+        while not stop.is_set() or pending:
+            with lock:
+                ids = list(pending)
+            if ids:
+                found = index.search(
+                    "",
+                    {
+                        "filter": search_client.ids_filter(ids),
+                        "limit": len(ids),
+                        "attributesToRetrieve": ["id"],
+                    },
+                )["hits"]
+                now = time.perf_counter()
+                with lock:
+                    for hit in found:
+                        if hit["id"] in pending:
+                            lags.append(now - pending.pop(hit["id"]))
+            time.sleep(0.01)
+            if stop.is_set() and time.perf_counter() - stopped_at[0] > 30:
+                break
+
+    stopped_at = [0.0]
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    interval = 1 / per_second
+    started = time.perf_counter()
+    for i in range(writes):
+        target = started + i * interval
+        time.sleep(max(0.0, target - time.perf_counter()))
+        page = ArticlePage(title=f"Lag probe {i}", slug=f"lag-probe-{i}", summary="lag probe")
+        with transaction.atomic():
+
+            def committed(page=page):
+                with lock:
+                    pending[f"article-{page.pk}"] = time.perf_counter()
+
+            transaction.on_commit(committed)  # first: before the drain queued by the save
+            section.add_child(instance=page)
+            page.save_revision().publish()
+    elapsed = time.perf_counter() - started
+    stopped_at[0] = time.perf_counter()
+    stop.set()
+    poller.join(timeout=40)
+    missing = len(pending)
+    out.write(
+        f"Outbox lag over {writes} writes at {writes / elapsed:.1f}/s: "
+        f"p50 {pct(lags, 50) * 1000:.0f} ms, p95 {pct(lags, 95) * 1000:.0f} ms, "
+        f"max {max(lags or [0]) * 1000:.0f} ms" + (f", {missing} never arrived" if missing else "")
+    )
+    return lags

@@ -1,0 +1,64 @@
+"""What a search may be narrowed by: the registered types and the taxonomy slugs, with their
+labels. The taxonomy part is cached whole (one query on a miss, invalidated on change)."""
+
+from django.core.cache import cache
+from django.db.models import Value
+from django.utils.translation import gettext_lazy as _
+
+from hub.models import Product, Region, Role
+from hub.search import registry
+
+_CACHE_KEY = "search:vocabulary:v1"
+_TIMEOUT = 3600
+
+FACET_LABELS = {
+    "type": _("Type"),
+    "product": _("Product"),
+    "region": _("Region"),
+    "role": _("Role"),
+}
+
+
+def facet_label(name: str) -> str:
+    return str(FACET_LABELS.get(name, name))
+
+
+def type_label(name: str, *, plural: bool = False) -> str:
+    model = registry.types().get(name)
+    if model is None:
+        return name
+    meta = model._meta
+    return str(meta.verbose_name_plural if plural else meta.verbose_name).capitalize()
+
+
+def _taxonomy() -> dict[str, dict[str, str]]:
+    terms = cache.get(_CACHE_KEY)
+    if terms is None:
+        rows = (
+            Product.objects.order_by()
+            .values_list(Value("product"), "slug", "name")
+            .union(
+                Region.objects.order_by().values_list(Value("region"), "slug", "name"),
+                Role.objects.order_by().values_list(Value("role"), "slug", "name"),
+                all=True,
+            )
+        )
+        terms = {"product": {}, "region": {}, "role": {}}
+        for kind, slug, name in rows:
+            terms[kind][slug] = name
+        cache.set(_CACHE_KEY, terms, timeout=_TIMEOUT)
+    return terms
+
+
+def get() -> dict[str, dict[str, str]]:
+    """{"type": {name: label}, "product": {slug: name}, "region": ..., "role": ...}"""
+    return {"type": {name: type_label(name) for name in registry.types()}, **_taxonomy()}
+
+
+def labels(name: str, values) -> list[str]:
+    known = get()[name]
+    return [known.get(v, v) for v in values]
+
+
+def invalidate(**kwargs) -> None:
+    cache.delete(_CACHE_KEY)
