@@ -132,6 +132,13 @@ def settings_for(user: User) -> NotificationSettings:
     return NotificationSettings.objects.filter(user=user).first() or NotificationSettings(user=user)
 
 
+def forget(user: User) -> None:
+    """Remove a person's notifications and settings (the account is being anonymised)."""
+    Notification.objects.filter(recipient=user).delete()
+    NotificationSettings.objects.filter(user=user).delete()
+    transaction.on_commit(lambda: cache.delete(_unread_key(user.pk)))
+
+
 # --- unsubscribe --------------------------------------------------------------------------------
 
 
