@@ -24,7 +24,7 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py meilisearch start
 	$(PY) manage.py search_setup
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --full
 	@echo ""
 	@echo "Kumppani is running at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server;"
 	@echo "'make stop' stops Meilisearch). Demo logins are listed above."

@@ -16,11 +16,16 @@ Compiled three ways, which a property test proves agree (tests/hub/test_audience
 - `meili_filter(user)` for Meilisearch.
 """
 
+import hashlib
+import uuid
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from hub import taxonomy
 from hub.models import Audience, AudienceMixin, Product, Region, Role
@@ -51,8 +56,47 @@ class Reach:
     drafts: bool = False
     scopes: tuple[Scope, ...] = ()
 
+    def digest(self) -> str:
+        """A stable fingerprint of what this reach can see (for cache keys: two people with the
+        same digest see exactly the same content)."""
+        parts = sorted(
+            tuple(tuple(sorted(getattr(scope, dim))) for dim in DIMENSIONS) for scope in self.scopes
+        )
+        raw = repr((self.everything, self.drafts, parts)).encode()
+        return hashlib.sha256(raw).hexdigest()[:32]
+
 
 NOBODY = Reach()
+
+
+def reach_for_terms(*, products=(), regions=(), roles=()) -> Reach:
+    """The reach of someone with one membership in an organisation tagged with these products
+    and regions, in these roles: the synthetic person of an editor's "view as" preview."""
+    return Reach(
+        scopes=(
+            Scope(
+                products=taxonomy.tree(Product).expand(products),
+                regions=taxonomy.tree(Region).expand(regions),
+                roles=frozenset(roles),
+            ),
+        )
+    )
+
+
+class SyntheticPerson:
+    """A person who does not exist, with a given reach (see `reach_for_terms`). Never staff,
+    never stored, never signed in: the rule treats them exactly as a member with that reach."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    is_view_as = True
+    pk = id = None
+
+    def __init__(self, reach: Reach):
+        setattr(self, _REACH_ATTR, reach)
 
 
 def reach_of(user) -> Reach:
@@ -70,6 +114,8 @@ def forget_reach(user) -> None:
     """Drop the reach cached on this user object (after its memberships changed)."""
     if hasattr(user, _REACH_ATTR):
         delattr(user, _REACH_ATTR)
+    if user is not None and user.pk is not None:
+        _forget_cached_reach(user.pk)
 
 
 def _compute_reach(user) -> Reach:
@@ -77,7 +123,108 @@ def _compute_reach(user) -> Reach:
         return NOBODY
     if user.is_staff:
         return Reach(everything=True, drafts=True)
+    return _cached_member_reach(user)
 
+
+# --- the reach, cached across requests -----------------------------------------------------------
+#
+# A member's reach takes four queries and two taxonomy trees; it changes only when memberships,
+# their roles, organisations' products/regions or the trees change. So it is kept in the cache
+# beside two tokens: a global one (trees, organisations, roles) and one per person (their
+# memberships). A change replaces the token (at once and again on commit, so a request that read
+# the old rows mid-transaction cannot store them under the new token); an entry counts only when
+# both tokens match, read with it in one round trip. Staff and inactive people are decided from
+# the user row itself, never from the cache.
+
+REACH_CACHE_SECONDS = 3600
+_TOKEN_SECONDS = 7 * 24 * 3600
+_GLOBAL_STAMP_KEY = "audience:reach:v1:global"
+_USER_STAMP_KEY = "audience:reach:v1:stamp:{}"
+_USER_REACH_KEY = "audience:reach:v1:reach:{}"
+
+
+def _token(key: str, found: dict) -> str:
+    token = found.get(key)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(key, token, _TOKEN_SECONDS):
+            token = cache.get(key) or token
+    return token
+
+
+def _cached_member_reach(user) -> Reach:
+    user_token_key, reach_key = _USER_STAMP_KEY.format(user.pk), _USER_REACH_KEY.format(user.pk)
+    found = cache.get_many([_GLOBAL_STAMP_KEY, user_token_key, reach_key])
+    tokens = (_token(_GLOBAL_STAMP_KEY, found), _token(user_token_key, found))
+    entry = found.get(reach_key)
+    if entry is not None and entry[0] == tokens:
+        return entry[1]
+    reach = _compute_member_reach(user)
+    cache.set(reach_key, (tokens, reach), REACH_CACHE_SECONDS)
+    return reach
+
+
+def _replace_token(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, _TOKEN_SECONDS)
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, _TOKEN_SECONDS))
+
+
+def _forget_cached_reach(user_id: int) -> None:
+    _replace_token(_USER_STAMP_KEY.format(user_id))
+
+
+def forget_all_reaches() -> None:
+    """Invalidate every cached reach (the trees, an organisation's terms or the roles changed)."""
+    _replace_token(_GLOBAL_STAMP_KEY)
+
+
+def _membership_changed(sender, instance, **kwargs):
+    _forget_cached_reach(instance.user_id)
+
+
+def _user_changed(sender, instance, **kwargs):
+    # A new row may reuse the id of a deleted one (SQLite): never inherit its entry.
+    _forget_cached_reach(instance.pk)
+
+
+def _membership_roles_changed(sender, instance, reverse, **kwargs):
+    if kwargs.get("action", "").startswith("pre_"):
+        return
+    if reverse:
+        forget_all_reaches()
+    else:
+        _forget_cached_reach(instance.user_id)
+
+
+def _everyone_changed(sender, **kwargs):
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return
+    forget_all_reaches()
+
+
+post_save.connect(
+    _membership_changed, sender="accounts.Membership", dispatch_uid="audience-reach-m-save"
+)
+post_delete.connect(
+    _membership_changed, sender="accounts.Membership", dispatch_uid="audience-reach-m-del"
+)
+post_save.connect(_user_changed, sender="accounts.User", dispatch_uid="audience-reach-u-save")
+post_delete.connect(_user_changed, sender="accounts.User", dispatch_uid="audience-reach-u-del")
+m2m_changed.connect(
+    _membership_roles_changed, sender="accounts.Membership_roles", dispatch_uid="audience-reach-mr"
+)
+for _uid, _sender in (
+    ("op", "accounts.Organisation_products"),
+    ("or", "accounts.Organisation_regions"),
+):
+    m2m_changed.connect(_everyone_changed, sender=_sender, dispatch_uid=f"audience-reach-{_uid}")
+for _model in (Product, Region, Role):
+    _label = _model._meta.label_lower
+    post_save.connect(_everyone_changed, sender=_model, dispatch_uid=f"audience-reach-s-{_label}")
+    post_delete.connect(_everyone_changed, sender=_model, dispatch_uid=f"audience-reach-d-{_label}")
+
+
+def _compute_member_reach(user) -> Reach:
     from accounts.models import Membership, Organisation
 
     memberships = list(Membership.objects.filter(user=user).values_list("pk", "organisation_id"))

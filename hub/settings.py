@@ -129,6 +129,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "moderation.middleware.ModerationMiddleware",  # suspended members out; merged topics on
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hub.middleware.StaffMFARequiredMiddleware",
@@ -202,9 +203,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "search-outbox-retry": {"task": "hub.search.tasks.drain_outbox", "schedule": 60.0},
+    "search-analytics-flush": {"task": "hub.search.tasks.flush_analytics", "schedule": 60.0},
     "invitations-retry": {"task": "accounts.tasks.send_pending_invitations", "schedule": 300.0},
     # The retry of outbound webhooks (each waiting event honours its own backoff).
     "webhooks-retry": {"task": "accounts.tasks.deliver_webhooks", "schedule": 60.0},
+    # Own data: expired export files removed; "forget me" carried out after its grace period.
+    "data-exports-expire": {"task": "accounts.tasks.expire_data_exports", "schedule": 3600.0},
+    "forget-me-due": {"task": "accounts.tasks.anonymise_due", "schedule": 3600.0},
+    # Customer messages whose mail to the support address has not gone yet.
+    "support-mail-retry": {"task": "support.tasks.mail_pending", "schedule": 300.0},
 }
 
 # --- Search ---------------------------------------------------------------------------------
@@ -397,12 +404,29 @@ INSTALLED_APPS += ["wagtail.contrib.table_block"]  # the article body's table bl
 # MEDIA_ROOT in a storage with no URL (knowledge/storage.py), so no /media/ path reaches them.
 WAGTAILDOCS_DOCUMENT_MODEL = "knowledge.Document"
 DOCUMENTS_ROOT = Path(env.str("DOCUMENTS_ROOT", default=str(VAR_DIR / "documents")))
+# Community post images: outside MEDIA_ROOT, served only through community:image (audience).
+COMMUNITY_IMAGES_ROOT = Path(
+    env.str("COMMUNITY_IMAGES_ROOT", default=str(VAR_DIR / "community-images"))
+)
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []  # always a download (attachment)
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "knowledge.document_forms.DocumentForm"  # saves the audience
+# Image renditions (all that pages show of an image) live outside MEDIA_ROOT and are served by a
+# view that checks the audience of the pages using the image (knowledge/storage.py).
+WAGTAILIMAGES_RENDITION_STORAGE = "knowledge.storage.PrivateImageStorage"
+RENDITIONS_ROOT = Path(env.str("RENDITIONS_ROOT", default=str(VAR_DIR / "renditions")))
 
 # --- Account modules --------------------------------------------------------------------------
 # The portal settings (support contact in the footer) for every template, read from the cache.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.portal_settings")
+# Private folders (outside MEDIA_ROOT, no URL): data exports and support attachments leave
+# only through views that check the owner / the request's visibility.
+EXPORTS_ROOT = Path(env.str("EXPORTS_ROOT", default=str(VAR_DIR / "exports")))
+SUPPORT_FILES_ROOT = Path(env.str("SUPPORT_FILES_ROOT", default=str(VAR_DIR / "support")))
+# Webhook endpoints (accounts/webhook_urls.py): HTTPS to public addresses only. Networks listed
+# here (CIDR, comma-separated, e.g. a CRM on the LAN) are allowed although private; plain HTTP
+# to loopback only with WEBHOOK_ALLOW_LOOPBACK (on with DEBUG).
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+WEBHOOK_ALLOW_LOOPBACK = _bool("WEBHOOK_ALLOW_LOOPBACK", DEBUG)
 
 # --- Notifications -------------------------------------------------------------------------------
 from celery.schedules import crontab  # noqa: E402

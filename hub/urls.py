@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -37,7 +36,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail's page-privacy sign-in (privacy is off; our audience rule decides) goes to ours.
     path("knowledge/_util/login/", views.to_portal("account_login"), name="wagtailcore_login"),
-    path("knowledge/", include(wagtail_urls)),
+    # Wagtail's page URLs, served through the knowledge hub's audience-keyed page cache.
+    path("knowledge/", include("knowledge.serve_urls")),
 ]
 
 if settings.DEBUG:

@@ -10,11 +10,15 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from accounts.models import Organisation, User
 from accounts.services import membership_set
+from commerce import demo as commerce_demo
 from community import demo as community_demo
 from hub.models import Product, Region, Role
 from knowledge import demo as knowledge_demo
 from knowledge.models import ArticlePage, SectionPage
 from knowledge.services import knowledge_root
+from learning import demo as learning_demo
+from moderation import demo as moderation_demo
+from support import demo as support_demo
 
 DEMO_PASSWORD = "kumppani-demo"  # noqa: S105 (the published demo password, README and DESIGN.md)
 
@@ -107,6 +111,13 @@ BODY = (
 class Command(BaseCommand):
     help = "Create or update the demo data and the demo personas (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="the whole help centre (some 260 articles; `make run` asks for it)",
+        )
+
     def handle(self, *args, **options):
         with transaction.atomic():
             self._taxonomy()
@@ -114,8 +125,17 @@ class Command(BaseCommand):
             self._personas()
             self._knowledge()
             # Each app adds its own demo data (knowledge, community, account modules).
-            for app_demo in (knowledge_demo, community_demo, accounts_demo):
+            for app_demo in (
+                knowledge_demo,
+                community_demo,
+                moderation_demo,
+                accounts_demo,
+                commerce_demo,
+                learning_demo,
+                support_demo,
+            ):
                 app_demo.seed(stdout=self.stdout)
+            knowledge_demo.seed_help_centre(stdout=self.stdout, full=options.get("full", False))
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in with:"))
         for persona in PERSONAS:
             self.stdout.write(f"  {persona.email:<26} {persona.who}")
