@@ -8,6 +8,7 @@ from django.db import connection, connections
 
 from learning import services
 from learning.models import Registration
+from tests.conftest import require
 from tests.factories import make_member, make_org
 from tests.learning.conftest import make_event
 
@@ -36,8 +37,8 @@ def _race(targets):
     assert not errors, errors
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_two_people_race_for_the_last_place(world, event_index):
+    require(connection.vendor == "postgresql", "row locks need PostgreSQL")
     org = make_org(products=[world.router], regions=[world.finland])
     for round_ in range(3):
         event = make_event(event_index, f"Race {round_}", capacity=1)
@@ -49,8 +50,8 @@ def test_two_people_race_for_the_last_place(world, event_index):
         assert positions == {1, 2}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_two_cancellations_promote_the_queue_in_order(world, event_index):
+    require(connection.vendor == "postgresql", "row locks need PostgreSQL")
     org = make_org(products=[world.router], regions=[world.finland])
     event = make_event(event_index, "Popular", capacity=2)
     holders = [make_member(org) for _ in range(2)]
