@@ -11,10 +11,9 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from hub.models import Product, Region, Role
-        from hub.search import reach_cache, registry, synonyms, vocabulary
+        from hub.search import registry, synonyms, vocabulary
 
         registry.connect_signals()
-        reach_cache.connect_signals()
         synonyms.connect_signals()
         for model in (Product, Region, Role):
             post_save.connect(vocabulary.invalidate, sender=model, dispatch_uid=f"vocab-{model}")

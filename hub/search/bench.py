@@ -118,10 +118,10 @@ def latency(user, requests: int, out) -> list:
     from django.test import Client
     from django.utils.http import urlencode
 
+    from hub import audience
     from hub.management.commands.bench import QueryCounter
     from hub.search import client as search_client
     from hub.search import query as search_query
-    from hub.search import reach_cache
 
     web = Client()
     web.force_login(user)
@@ -130,7 +130,7 @@ def latency(user, requests: int, out) -> list:
 
     def direct(qs: str):
         params = search_query.parse(QueryDict(qs))
-        payload = search_query.page_requests(reach_cache.meili_filter(user), params)
+        payload = search_query.page_requests(audience.meili_filter(user), params)
         return meili.multi_search(payload)
 
     targets = {

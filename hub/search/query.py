@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from hub import audience
 from hub.search import client, registry, vocabulary
 
 log = logging.getLogger(__name__)
@@ -262,9 +263,7 @@ def page_requests(audience_filter: str, params: Params) -> list[dict]:
 
 
 def _audience_filter(user) -> str:
-    from hub.search import reach_cache
-
-    return reach_cache.meili_filter(user)
+    return audience.meili_filter(user)  # no SQL once the reach is cached (hub/audience.py)
 
 
 # --- the search page ----------------------------------------------------------------------------

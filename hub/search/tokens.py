@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 
-from hub.search import client, reach_cache
+from hub import audience
+from hub.search import client
 
 TOKEN_LIFETIME = timedelta(minutes=10)
 
@@ -52,7 +53,7 @@ def search_key(*, create: bool = True) -> tuple[str, str]:
 def tenant_token(user) -> dict:
     index_uid = client.index_uid()
     uid, key = search_key()
-    audience_filter = reach_cache.meili_filter(user)
+    audience_filter = audience.meili_filter(user)
     rules = {index_uid: {"filter": audience_filter} if audience_filter else {}}
     expires = datetime.now(UTC) + TOKEN_LIFETIME
     token = client.client().generate_tenant_token(
