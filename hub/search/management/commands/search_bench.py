@@ -82,8 +82,9 @@ class Command(BaseCommand):
         from knowledge.models import SectionPage
         from knowledge.services import knowledge_root
 
-        self.stdout.write("Preparing: migrate, demo data...")
+        self.stdout.write("Preparing: migrate, static files, demo data...")
         call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         from django.test.utils import override_settings
 
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
