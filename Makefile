@@ -4,6 +4,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# pytest processes (pytest-xdist); each gets its own test database, Redis db and Meilisearch.
+TEST_WORKERS ?= 2
 # The venv is rebuilt when pyproject.toml changes.
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
@@ -50,7 +52,7 @@ lint: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: $(STAMP) meilisearch browser lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Production-like processes (see Procfile); need REDIS_URL.
 worker: $(STAMP)

@@ -5,6 +5,7 @@ test that needs a missing part is skipped with the reason.
 """
 
 import os
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -29,11 +30,27 @@ def require(condition: bool, why: str) -> None:
     pytest.skip(why)
 
 
+def _worker_caches() -> dict:
+    """Under pytest-xdist every worker clears the cache between tests, so each needs a Redis
+    database of its own: worker N uses the configured database number minus N (CI: 15, 14)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    caches = settings.CACHES
+    location = str(caches["default"].get("LOCATION", ""))
+    match = re.fullmatch(r"(rediss?://[^/]+)/(\d+)", location)
+    if not worker or not match:
+        return caches
+    number = int(match[2]) - int(worker.removeprefix("gw"))
+    if number < 0:
+        raise RuntimeError(f"no Redis database left for xdist worker {worker} below {location}")
+    return {**caches, "default": {**caches["default"], "LOCATION": f"{match[1]}/{number}"}}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings():
     """Plain HTTP for the test client and the live server; tasks run in-process."""
     celery_app.conf.task_always_eager = True
     with override_settings(
+        CACHES=_worker_caches(),
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
