@@ -5,6 +5,7 @@ import io
 import logging
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,13 +14,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from community.markdown import RENDER_VERSION, mention_candidates, render_markdown
 from community.models import (
+    Announcement,
     Bookmark,
     Category,
     CategoryWatch,
@@ -118,6 +120,7 @@ def resolve_mentions(source: str, *, topic: Topic) -> dict[str, object]:
     """{handle: person} for the @handles in `source` that name a person who may see `topic`."""
     from accounts.models import User
     from community import permissions
+    from hub import audience
 
     wanted = mention_candidates(source)
     if not wanted:
@@ -138,6 +141,7 @@ def resolve_mentions(source: str, *, topic: Topic) -> dict[str, object]:
         if len(people) == 1 and handle_for(people[0]) == local:
             found[local] = people[0]
     _with_audience(topic)
+    audience.prime_reaches(found.values())
     return {h: u for h, u in found.items() if permissions.can_view_topic(u, topic)}
 
 
@@ -247,44 +251,77 @@ def _attach_images(post: Post) -> None:
         )
 
 
+ORPHAN_IMAGE_HOURS = 24
+
+
+def post_images_remove_orphans(*, hours: int = ORPHAN_IMAGE_HOURS, batch: int = 500) -> int:
+    """Remove images uploaded more than `hours` ago that no post took (the person left the
+    form): rows now, files once that commits. Rows a post is taking at this moment are locked
+    and skipped. Returns how many were removed."""
+    cutoff = timezone.now() - timedelta(hours=hours)
+    removed = 0
+    while True:
+        with transaction.atomic():
+            images = list(
+                PostImage.objects.select_for_update(skip_locked=True)
+                .filter(post=None, created_at__lt=cutoff)
+                .order_by("pk")[:batch]
+            )
+            if not images:
+                return removed
+            PostImage.objects.filter(pk__in=[i.pk for i in images]).delete()
+            files = [(i.file.storage, i.file.name) for i in images if i.file.name]
+            transaction.on_commit(lambda files=files: _delete_files(files))
+        removed += len(images)
+        if len(images) < batch:
+            return removed
+
+
+def _delete_files(files) -> None:
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except OSError as exc:  # the row is gone; a stray file is only disk space
+            log.warning("post image file %s not removed: %s", name, exc)
+
+
 # --- watching and notifications ------------------------------------------------------------
+#
+# A post, a new topic or an accepted answer writes one Announcement row in its own transaction;
+# after commit `community.tasks.deliver_announcements` tells the people (beat retries what is
+# left). So a request costs the same however many people watch, and each person's title is in
+# their own language.
+
+ANNOUNCEMENT_KINDS = ("community.topic", "community.reply", "community.accepted")
+MENTION_KIND = "community.mention"
 
 
-def _watchers(topic: Topic, *, category_only: bool = False) -> list:
+def _title(kind: str, *, actor, topic_title: str) -> str:
+    """The notification's title in the active language (the catalogues' msgids)."""
+    if kind == MENTION_KIND:
+        return _("%(name)s mentioned you in “%(topic)s”") % {
+            "name": _name(actor),
+            "topic": topic_title,
+        }
+    if kind == "community.topic":
+        return _("New topic: %(topic)s") % {"topic": topic_title}
+    if kind == "community.reply":
+        return _("New reply in “%(topic)s”") % {"topic": topic_title}
+    if kind == "community.accepted":
+        return _("An answer was accepted in “%(topic)s”") % {"topic": topic_title}
+    raise ValueError(f"unknown announcement kind {kind!r}")
+
+
+def _watchers_q(topic: Topic, *, category_only: bool = False) -> Q:
     """People watching the topic or its category, less those who stopped watching the topic."""
-    from accounts.models import User
-
     by_category = Q(
         pk__in=CategoryWatch.objects.filter(category_id=topic.category_id).values("user_id")
     )
-    if category_only:
-        return list(User.objects.filter(by_category, is_active=True))
     watching = TopicWatch.objects.filter(topic=topic)
-    return list(
-        User.objects.filter(
-            Q(pk__in=watching.filter(watching=True).values("user_id"))
-            | (by_category & ~Q(pk__in=watching.filter(watching=False).values("user_id"))),
-            is_active=True,
-        )
-    )
-
-
-def _visible(topic: Topic, people: Iterable) -> list:
-    from community import permissions
-
-    _with_audience(topic)
-    return [p for p in people if permissions.can_view_topic(p, topic)]
-
-
-def _notify(people, *, kind: str, topic: Topic, post: Post | None, actor, title: str) -> int:
-    people = [p for p in people if p.pk != actor.pk]
-    if not people:
-        return 0
-    from notifications.services import notify
-
-    url = topic.get_absolute_url() + (f"#post-{post.pk}" if post is not None else "")
-    body = Truncator(post.text if post is not None else "").chars(200)
-    return notify(people, kind=kind, title=title, url=url, body=body, actor=actor)
+    by_category &= ~Q(pk__in=watching.filter(watching=False).values("user_id"))
+    if category_only:
+        return by_category
+    return Q(pk__in=watching.filter(watching=True).values("user_id")) | by_category
 
 
 def _name(user) -> str:
@@ -296,27 +333,127 @@ def _auto_watch(topic: Topic, user) -> None:
     TopicWatch.objects.get_or_create(topic=topic, user=user, defaults={"watching": True})
 
 
-def _announce(*, topic: Topic, post: Post, actor, kind: str, title: str, mentioned) -> None:
-    """Mentions first (kind community.mention); watchers are told once, not twice."""
-    mentioned = [p for p in mentioned if p.pk != actor.pk]
-    _notify(
-        mentioned,
-        kind="community.mention",
-        topic=topic,
-        post=post,
-        actor=actor,
-        title=_("%(name)s mentioned you in “%(topic)s”") % {"name": _name(actor), "topic": topic},
-    )
-    told = {p.pk for p in mentioned}
-    watchers = _watchers(topic, category_only=kind == "community.topic")
-    _notify(
-        _visible(topic, [w for w in watchers if w.pk not in told]),
+def _announce(*, topic: Topic, post: Post | None, actor, kind: str, mentioned=()) -> None:
+    """Write the outbox row (in the caller's transaction) and queue its delivery after
+    commit. Who is told is decided at delivery, by what they may see then."""
+    Announcement.objects.create(
         kind=kind,
         topic=topic,
         post=post,
         actor=actor,
-        title=title,
+        mentioned_user_ids=sorted({p.pk for p in mentioned if p.pk != actor.pk}),
     )
+    _schedule_delivery()
+
+
+def _schedule_delivery() -> None:
+    """Queue the delivery task once per transaction, after it commits (beat retries the rest).
+    The connection's own list of commit callbacks tells, which a rollback empties too (a flag
+    of our own would stay set). A callback that has run no longer counts: a commit removes it
+    from the list, but a test running the callbacks itself leaves it there."""
+    connection = transaction.get_connection()
+    if any(
+        getattr(entry[1], "announcement_delivery_pending", False)
+        for entry in connection.run_on_commit
+    ):
+        return
+
+    def queue_delivery() -> None:
+        queue_delivery.announcement_delivery_pending = False
+        from community.tasks import deliver_announcements_task
+
+        deliver_announcements_task.delay()
+
+    queue_delivery.announcement_delivery_pending = True
+    transaction.on_commit(queue_delivery, robust=True)
+
+
+def announcements_deliver(*, limit: int = 500) -> int:
+    """Deliver waiting announcements in order, each in a transaction of its own with its row
+    locked (SKIP LOCKED: two workers never tell anyone twice). A row that fails stays, with
+    attempts + 1 and the error, and the others go on. Returns how many rows were delivered."""
+    delivered, failed = 0, set()
+    for _round in range(limit):
+        with transaction.atomic():
+            row = (
+                Announcement.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("actor", "post")
+                .exclude(pk__in=failed)
+                .order_by("pk")
+                .first()
+            )
+            if row is None:
+                break
+            try:
+                with transaction.atomic():
+                    _deliver(row)
+            except Exception as exc:  # any failure: keep the row for the retry, go on
+                log.exception("announcement %s not delivered", row.pk)
+                failed.add(row.pk)
+                Announcement.objects.filter(pk=row.pk).update(
+                    attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+                )
+                continue
+            row.delete()
+            delivered += 1
+    return delivered
+
+
+def _deliver(row: Announcement) -> int:
+    """Tell the people of one announcement: those mentioned (who may see the post) as a
+    mention, then the watchers who may see it, never the actor, nobody twice. One query for
+    the people, their reaches in bulk, one notify per kind and language. Returns how many."""
+    from accounts.models import User
+    from community import permissions
+    from hub import audience
+
+    if row.kind not in (*ANNOUNCEMENT_KINDS, MENTION_KIND):
+        raise ValueError(f"unknown announcement kind {row.kind!r}")
+    topic = (
+        Topic.objects.select_related("category")
+        .prefetch_related(*(f"category__{name}" for name in Category.audience_prefetch()))
+        .get(pk=row.topic_id)
+    )
+    post, actor = row.post, row.actor
+    if post is not None:
+        post.topic = topic
+    mentioned_ids = {int(pk) for pk in row.mentioned_user_ids}
+
+    wanted = Q(pk__in=mentioned_ids)
+    if row.kind != MENTION_KIND:
+        wanted |= _watchers_q(topic, category_only=row.kind == "community.topic")
+    if row.kind == "community.accepted" and post is not None:
+        wanted |= Q(pk=post.author_id)  # the answer's author hears of it, watching or not
+    people = list(User.objects.filter(wanted, is_active=True).exclude(pk=actor.pk))
+    audience.prime_reaches(people)
+    if post is not None:
+        people = [p for p in people if permissions.can_view_post(p, post)]
+    else:
+        people = [p for p in people if permissions.can_view_topic(p, topic)]
+
+    groups: dict[tuple[str, str], list] = {}
+    for person in people:
+        kind = MENTION_KIND if person.pk in mentioned_ids else row.kind
+        groups.setdefault((kind, _user_language(person)), []).append(person)
+
+    from notifications.services import notify
+
+    url = topic.get_absolute_url() + (f"#post-{post.pk}" if post is not None else "")
+    body = Truncator(post.text if post is not None else "").chars(200)
+    told = 0
+    # Mentions first (each person is told once: as mentioned, or as a watcher).
+    for (kind, language), recipients in sorted(
+        groups.items(), key=lambda item: (item[0][0] != MENTION_KIND, item[0])
+    ):
+        with translation.override(language):
+            title = _title(kind, actor=actor, topic_title=topic.title)
+        told += notify(recipients, kind=kind, title=title, url=url, body=body, actor=actor)
+    return told
+
+
+def _user_language(user) -> str:
+    known = {code for code, _label in settings.LANGUAGES}
+    return user.language if user.language in known else settings.LANGUAGE_CODE
 
 
 @transaction.atomic
@@ -381,14 +518,7 @@ def topic_create(
         topic.tags.set(tag_names)
     _attach_images(post)
     _auto_watch(topic, author)
-    _announce(
-        topic=topic,
-        post=post,
-        actor=author,
-        kind="community.topic",
-        title=_("New topic: %(topic)s") % {"topic": title},
-        mentioned=mentioned,
-    )
+    _announce(topic=topic, post=post, actor=author, kind="community.topic", mentioned=mentioned)
     return topic
 
 
@@ -405,14 +535,7 @@ def post_create(*, topic: Topic, author, body: str) -> Post:
     search_enqueue(topic)
     _attach_images(post)
     _auto_watch(topic, author)
-    _announce(
-        topic=topic,
-        post=post,
-        actor=author,
-        kind="community.reply",
-        title=_("New reply in “%(topic)s”") % {"topic": topic.title},
-        mentioned=mentioned,
-    )
+    _announce(topic=topic, post=post, actor=author, kind="community.reply", mentioned=mentioned)
     return post
 
 
@@ -433,15 +556,9 @@ def post_edit(*, post: Post, by, body: str) -> Post:
     search_enqueue(post.topic)
     _attach_images(post)
     # Only people newly mentioned by the edit are told.
-    fresh = [p for p in mentioned if handle_for(p) not in before]
-    _notify(
-        [p for p in fresh if p.pk != by.pk],
-        kind="community.mention",
-        topic=post.topic,
-        post=post,
-        actor=by,
-        title=_("%(name)s mentioned you in “%(topic)s”") % {"name": _name(by), "topic": post.topic},
-    )
+    fresh = [p for p in mentioned if handle_for(p) not in before and p.pk != by.pk]
+    if fresh:
+        _announce(topic=post.topic, post=post, actor=by, kind=MENTION_KIND, mentioned=fresh)
     return post
 
 
@@ -459,16 +576,7 @@ def topic_accept_answer(*, topic: Topic, post: Post, by) -> Topic:
     topic.accepted_post = post
     topic.save(update_fields=["accepted_post"])  # the registry's signal enqueues the topic
     # The answer's author and the watchers hear of it (never the person who accepted).
-    watchers = {w.pk: w for w in _watchers(topic)}
-    watchers.setdefault(post.author_id, post.author)
-    _notify(
-        _visible(topic, watchers.values()),
-        kind="community.accepted",
-        topic=topic,
-        post=post,
-        actor=by,
-        title=_("An answer was accepted in “%(topic)s”") % {"topic": topic.title},
-    )
+    _announce(topic=topic, post=post, actor=by, kind="community.accepted")
     return topic
 
 

@@ -11,13 +11,14 @@ combine one organisation's product with the other's region into something neithe
 A signed-in person with no membership reaches only content whose audience is empty.
 
 Compiled three ways, which a property test proves agree (tests/hub/test_audience_property.py):
-- `visible_to(user, obj)` for one object,
+- `visible_to(user, obj)` for one object (`prime_reaches(users)` first, for many people),
 - `q_for(user, model, prefix=...)` for querysets,
 - `meili_filter(user)` for Meilisearch.
 """
 
 import hashlib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
@@ -225,38 +226,105 @@ for _model in (Product, Region, Role):
 
 
 def _compute_member_reach(user) -> Reach:
+    return _compute_member_reaches([user.pk])[user.pk]
+
+
+def _compute_member_reaches(user_ids) -> dict[int, Reach]:
+    """The reaches of many members in four queries at most (memberships, their organisations'
+    products and regions, their roles), however many people there are."""
     from accounts.models import Membership, Organisation
 
-    memberships = list(Membership.objects.filter(user=user).values_list("pk", "organisation_id"))
-    if not memberships:
-        return Reach(scopes=(Scope(),))
-    org_ids = {org_id for _, org_id in memberships}
+    user_ids = set(user_ids)
+    memberships = list(
+        Membership.objects.filter(user_id__in=user_ids).values_list(
+            "pk", "user_id", "organisation_id"
+        )
+    )
     org_products: dict[int, set[int]] = {}
-    for org_id, pk in Organisation.products.through.objects.filter(
-        organisation_id__in=org_ids
-    ).values_list("organisation_id", "product_id"):
-        org_products.setdefault(org_id, set()).add(pk)
     org_regions: dict[int, set[int]] = {}
-    for org_id, pk in Organisation.regions.through.objects.filter(
-        organisation_id__in=org_ids
-    ).values_list("organisation_id", "region_id"):
-        org_regions.setdefault(org_id, set()).add(pk)
     membership_roles: dict[int, set[int]] = {}
-    for membership_id, pk in Membership.roles.through.objects.filter(
-        membership_id__in=[pk for pk, _ in memberships]
-    ).values_list("membership_id", "role_id"):
-        membership_roles.setdefault(membership_id, set()).add(pk)
+    if memberships:
+        org_ids = {org_id for _, _, org_id in memberships}
+        for org_id, pk in Organisation.products.through.objects.filter(
+            organisation_id__in=org_ids
+        ).values_list("organisation_id", "product_id"):
+            org_products.setdefault(org_id, set()).add(pk)
+        for org_id, pk in Organisation.regions.through.objects.filter(
+            organisation_id__in=org_ids
+        ).values_list("organisation_id", "region_id"):
+            org_regions.setdefault(org_id, set()).add(pk)
+        for membership_id, pk in Membership.roles.through.objects.filter(
+            membership_id__in=[pk for pk, _, _ in memberships]
+        ).values_list("membership_id", "role_id"):
+            membership_roles.setdefault(membership_id, set()).add(pk)
 
     products, regions = taxonomy.tree(Product), taxonomy.tree(Region)
-    scopes = {
-        Scope(
-            products=products.expand(org_products.get(org_id, ())),
-            regions=regions.expand(org_regions.get(org_id, ())),
-            roles=frozenset(membership_roles.get(membership_id, ())),
+    scopes: dict[int, set[Scope]] = {}
+    for membership_id, user_id, org_id in memberships:
+        scopes.setdefault(user_id, set()).add(
+            Scope(
+                products=products.expand(org_products.get(org_id, ())),
+                regions=regions.expand(org_regions.get(org_id, ())),
+                roles=frozenset(membership_roles.get(membership_id, ())),
+            )
         )
-        for membership_id, org_id in memberships
+    return {
+        # No membership: only content whose audience is empty (one empty scope).
+        user_id: Reach(scopes=tuple(sorted(scopes.get(user_id) or {Scope()}, key=repr)))
+        for user_id in user_ids
     }
-    return Reach(scopes=tuple(sorted(scopes, key=repr)))
+
+
+# --- many people at once -----------------------------------------------------------------------
+
+
+def prime_reaches(users: Iterable) -> None:
+    """Set the reach on each of these user objects, so that `visible_to(user, ...)` afterwards
+    costs no query: for a fan-out to thousands of people. Staff and inactive people are decided
+    from the user row, as one by one; the members' cached reaches are read in one cache round
+    trip and the missing ones computed together in a fixed number of queries."""
+    members: dict[int, list] = {}
+    for user in users:
+        if user is None or getattr(user, _REACH_ATTR, None) is not None:
+            continue
+        if user.pk is None or not user.is_authenticated or not user.is_active or user.is_staff:
+            reach_of(user)  # decided without a query (or a person who was never stored)
+            continue
+        members.setdefault(user.pk, []).append(user)
+    if not members:
+        return
+    for user_id, reach in _cached_member_reaches(members).items():
+        for user in members[user_id]:
+            setattr(user, _REACH_ATTR, reach)
+
+
+def _cached_member_reaches(user_ids) -> dict[int, Reach]:
+    """`_cached_member_reach` for many people: the same keys, tokens and entries."""
+    keys = {pk: (_USER_STAMP_KEY.format(pk), _USER_REACH_KEY.format(pk)) for pk in user_ids}
+    found = cache.get_many([_GLOBAL_STAMP_KEY, *(k for pair in keys.values() for k in pair)])
+    global_token = _token(_GLOBAL_STAMP_KEY, found)
+    # A person without a token gets a new one before their memberships are read (as `_token`
+    # does), written in one round trip. Overwriting a token that appeared meanwhile only makes
+    # entries stale, never a stale entry current: the rows are read after the write.
+    fresh = {keys[pk][0]: uuid.uuid4().hex for pk in keys if keys[pk][0] not in found}
+    if fresh:
+        cache.set_many(fresh, _TOKEN_SECONDS)
+        found.update(fresh)
+    reaches: dict[int, Reach] = {}
+    tokens: dict[int, tuple[str, str]] = {}
+    for pk, (token_key, reach_key) in keys.items():
+        tokens[pk] = (global_token, found[token_key])
+        entry = found.get(reach_key)
+        if entry is not None and entry[0] == tokens[pk]:
+            reaches[pk] = entry[1]
+    missing = [pk for pk in keys if pk not in reaches]
+    if missing:
+        computed = _compute_member_reaches(missing)
+        cache.set_many(
+            {keys[pk][1]: (tokens[pk], computed[pk]) for pk in missing}, REACH_CACHE_SECONDS
+        )
+        reaches.update(computed)
+    return reaches
 
 
 # --- one object --------------------------------------------------------------------------------

@@ -212,6 +212,13 @@ CELERY_BEAT_SCHEDULE = {
     "forget-me-due": {"task": "accounts.tasks.anonymise_due", "schedule": 3600.0},
     # Customer messages whose mail to the support address has not gone yet.
     "support-mail-retry": {"task": "support.tasks.mail_pending", "schedule": 300.0},
+    # Forum announcements (watchers, mentions) left over from a failed or lost delivery.
+    "community-announcements-retry": {
+        "task": "community.tasks.deliver_announcements",
+        "schedule": 300.0,
+    },
+    # Images uploaded for a post that was never written (older than a day).
+    "community-orphan-images": {"task": "community.tasks.remove_orphan_images", "schedule": 3600.0},
 }
 
 # --- Search ---------------------------------------------------------------------------------

@@ -2,14 +2,18 @@
 post; refused images leave the text in the form."""
 
 import io
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from community import services
 from community.models import PostImage
+from community.tasks import remove_orphan_images_task
 from tests.community.conftest import make_topic
 
 
@@ -99,3 +103,38 @@ def test_refused_image_keeps_the_text(client, forum):
     assert response.status_code == 400
     assert "not an image we can use" in page and "My long text" in page
     assert topic.posts.count() == 1
+
+
+def test_images_no_post_took_are_removed_after_a_day(forum, django_capture_on_commit_callbacks):
+    def upload(name):
+        return services.post_image_upload(
+            uploader=forum.aki, upload=SimpleUploadedFile(name, _png(), "image/png")
+        )
+
+    old_orphan, old_used, new_orphan = upload("a.png"), upload("b.png"), upload("c.png")
+    topic = make_topic(forum.routers, forum.aki, body=f"![b]({old_used.get_absolute_url()})")
+    day_ago = timezone.now() - timedelta(hours=25)
+    PostImage.objects.filter(pk__in=[old_orphan.pk, old_used.pk]).update(created_at=day_ago)
+    paths = {i.pk: Path(i.file.path) for i in (old_orphan, old_used, new_orphan)}
+    assert all(path.exists() for path in paths.values())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        remove_orphan_images_task.delay()
+    assert set(PostImage.objects.values_list("pk", flat=True)) == {old_used.pk, new_orphan.pk}
+    assert not paths[old_orphan.pk].exists()
+    assert paths[old_used.pk].exists() and paths[new_orphan.pk].exists()
+    assert PostImage.objects.get(pk=old_used.pk).post == topic.first_post
+
+
+def test_orphan_files_stay_until_the_removal_commits(forum, django_capture_on_commit_callbacks):
+    image = services.post_image_upload(
+        uploader=forum.aki, upload=SimpleUploadedFile("a.png", _png(), "image/png")
+    )
+    PostImage.objects.filter(pk=image.pk).update(created_at=timezone.now() - timedelta(days=2))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.post_images_remove_orphans() == 1
+    assert not PostImage.objects.exists()
+    assert Path(image.file.path).exists()  # a rollback would still find its file
+    for callback in callbacks:
+        callback()
+    assert not Path(image.file.path).exists()

@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import field, sign_in
 
 TITLE = "R200 reboots after the firmware update"
-# Posting runs the notification fan-out and the search drain in the request (eager Celery);
-# on a busy shared CI machine that can take longer than the suite's default 10 s.
+# Posting runs the notification fan-out and the search drain after commit, still in the
+# request here (eager Celery); on a busy shared CI machine that can take longer than the
+# suite's default 10 s.
 SLOW_MS = 45_000
 
 
@@ -50,9 +51,9 @@ def test_ask_see_similar_answer_accept_and_watchers_are_notified(page, browser, 
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     topic_url = page.url
 
-    # Aki is told in the portal, follows the notification and answers.
+    # Aki is told in the portal (in his own language, Finnish), follows it and answers.
     aki.goto(f"{live_server.url}/notifications/")
-    aki.get_by_role("button", name=f"New topic: {TITLE}").click()
+    aki.get_by_role("button", name=f"Uusi ketju: {TITLE}").click()
     expect(aki.get_by_role("heading", level=1)).to_have_text(TITLE)
     aki.get_by_label(field("Your reply")).fill("Turn off *hardware offload*; it is a known issue.")
     aki.get_by_role("button", name="Post reply").click()
@@ -60,12 +61,13 @@ def test_ask_see_similar_answer_accept_and_watchers_are_notified(page, browser, 
 
     # Anna (watching her own question) has a notification of the reply, and accepts it.
     page.goto(f"{live_server.url}/notifications/")
-    page.get_by_role("button", name=f"New reply in “{TITLE}”").click()
+    page.get_by_role("button", name=f"Uusi vastaus ketjussa ”{TITLE}”").click()
     assert page.url.startswith(topic_url)
     page.get_by_role("button", name="Accept this answer").click()
     expect(page.get_by_role("region", name="Accepted answer")).to_contain_text("hardware offload")
 
     # Aki hears that his answer was accepted.
     aki.goto(f"{live_server.url}/notifications/")
-    expect(aki.get_by_role("button", name=f"An answer was accepted in “{TITLE}”")).to_be_visible()
+    accepted = aki.get_by_role("button", name=f"Ketjussa ”{TITLE}” hyväksyttiin vastaus")
+    expect(accepted).to_be_visible()
     aki_context.close()
