@@ -52,7 +52,7 @@ lint: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: $(STAMP) meilisearch browser lint
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Production-like processes (see Procfile); need REDIS_URL.
 worker: $(STAMP)

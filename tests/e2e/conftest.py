@@ -10,10 +10,13 @@ test-results/<test name>.png. A page that breaks the Content Security Policy fai
 import io
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections
 
 from hub.management.commands.seed_demo import DEMO_PASSWORD
 from tests.conftest import require
@@ -39,6 +42,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/tests/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
+            # Under pytest-xdist (--dist loadgroup) the browser flows share one worker, its
+            # Chromium and its demo snapshot, while the other workers take the rest.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -107,14 +113,116 @@ def page(request, browser, live_server, transactional_db, django_db_serialized_r
     assert not csp_violations, "Content Security Policy violations:\n" + "\n".join(csp_violations)
 
 
+FILE_ROOTS = (
+    "MEDIA_ROOT",
+    "DOCUMENTS_ROOT",
+    "COMMUNITY_IMAGES_ROOT",
+    "RENDITIONS_ROOT",
+    "EXPORTS_ROOT",
+    "SUPPORT_FILES_ROOT",
+)
+
+
+class DemoSnapshot:
+    """The seeded demo, kept once per test process: a PostgreSQL database made from the test
+    database right after the first `seed_demo` (CREATE DATABASE ... TEMPLATE), and a copy of the
+    files it wrote. Later tests get the same state by cloning that database back (about a
+    second, where seeding takes half a minute) and copying the files; the search index is
+    rebuilt from the restored rows. pytest-django's flush after each test works as before. On
+    SQLite every test simply seeds."""
+
+    def __init__(self):
+        self.template: str | None = None
+        self.files = Path(tempfile.mkdtemp(prefix="kumppani-demo-files-"))
+
+    @staticmethod
+    def _admin():
+        import psycopg
+
+        db = connection.settings_dict
+        return psycopg.connect(
+            dbname="postgres",
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+            host=db.get("HOST") or "127.0.0.1",
+            port=db.get("PORT") or None,
+            autocommit=True,
+        )
+
+    def _copy(self, source: Path, target: Path) -> None:
+        if source.exists():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+
+    def load(self, settings, *, search: bool) -> None:
+        name = connection.settings_dict["NAME"]
+        if connection.vendor != "postgresql":
+            call_command("seed_demo", stdout=io.StringIO())
+            return
+        if self.template is None:
+            call_command("seed_demo", stdout=io.StringIO())
+            for setting in FILE_ROOTS:
+                self._copy(Path(getattr(settings, setting)), self.files / setting)
+            connections.close_all()
+            with self._admin() as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}_demo" WITH (FORCE)')
+                _terminate(admin, name)
+                admin.execute(f'CREATE DATABASE "{name}_demo" TEMPLATE "{name}"')
+            self.template = f"{name}_demo"
+            return
+        connections.close_all()
+        with self._admin() as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        for setting in FILE_ROOTS:
+            self._copy(self.files / setting, Path(getattr(settings, setting)))
+        if search:
+            from hub.search.services import search_reindex
+
+            search_reindex()
+
+    def drop(self) -> None:
+        shutil.rmtree(self.files, ignore_errors=True)
+        if self.template:
+            with self._admin() as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+
+
+def _terminate(admin, name: str) -> None:
+    """End the live server's idle connections to `name` (a template must have no users)."""
+    admin.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = %s AND pid <> pg_backend_pid()",
+        (name,),
+    )
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot():
+    snapshot = DemoSnapshot()
+    yield snapshot
+    snapshot.drop()
+
+
 @pytest.fixture
-def demo(request, meilisearch_server, transactional_db, django_db_serialized_rollback):
+def demo(
+    request,
+    settings,
+    tmp_path,
+    meilisearch_server,
+    transactional_db,
+    django_db_serialized_rollback,
+    _demo_snapshot,
+):
     """The demo personas and content of DESIGN.md, as `make run` creates them. With Meilisearch
     running, the content goes into a search index of this test's own (deleted afterwards);
-    without it the outbox rows simply wait, as they would in production."""
+    without it the outbox rows simply wait, as they would in production. Files go to this test's
+    own folders (unless the test chose folders first), never into var/."""
+    for setting in FILE_ROOTS:
+        if Path(getattr(settings, setting)).is_relative_to(settings.VAR_DIR):
+            setattr(settings, setting, tmp_path / setting.lower())
     if meilisearch_server.available:
         request.getfixturevalue("meilisearch")
-    call_command("seed_demo", stdout=io.StringIO())
+    _demo_snapshot.load(settings, search=meilisearch_server.available)
 
 
 def field(text: str) -> re.Pattern:

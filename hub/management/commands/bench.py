@@ -67,6 +67,9 @@ class Command(BaseCommand):
             "MEILISEARCH_URL": "http://127.0.0.1:9",
             "CELERY_TASK_ALWAYS_EAGER": "true",
             "REDIS_URL": os.environ.get("REDIS_URL", ""),
+            # Keys of its own: the bench's user ids would otherwise meet another database's
+            # (a developer's server, a test run) in the shared cache, reach and sessions included.
+            "CACHE_KEY_PREFIX": f"{settings.CACHES['default'].get('KEY_PREFIX', '')}-bench",
         }
         argv = [sys.executable, "manage.py", "bench", INNER_FLAG]
         argv += ["--articles", str(articles), "--requests", str(requests)]

@@ -62,6 +62,9 @@ class Command(BaseCommand):
             "MEILISEARCH_INDEX": "searchbench",
             "CELERY_TASK_ALWAYS_EAGER": "true",
             "REDIS_URL": os.environ.get("REDIS_URL", ""),
+            # Cache keys of its own (see `manage.py bench`): user ids of another database must
+            # never meet this one's in the shared cache.
+            "CACHE_KEY_PREFIX": f"{settings.CACHES['default'].get('KEY_PREFIX', '')}-searchbench",
         }
         try:
             argv = [sys.executable, "manage.py", "search_bench", INNER_FLAG]
