@@ -35,12 +35,26 @@ def normalise(query: str) -> str:
     return " ".join(text.lower().split()).strip(" .,;:!?\"'")[:200]
 
 
-def _visitor(request) -> str:
-    day = timezone.now().date().isoformat()
-    salt = cache.get(f"search:salt:{day}")
+# Today's salt as this process last read it from the cache (where all processes share it): a
+# search costs no cache read for it. Only one day is kept, so yesterday's is forgotten here too.
+_salt_of_day: dict[str, str] = {}
+
+
+def _salt(day: str) -> str:
+    salt = _salt_of_day.get(day)
     if salt is None:
-        cache.add(f"search:salt:{day}", secrets.token_hex(16), timeout=2 * 24 * 3600)
-        salt = cache.get(f"search:salt:{day}") or ""
+        key = f"search:salt:{day}"
+        salt = cache.get(key)
+        if salt is None:
+            cache.add(key, secrets.token_hex(16), timeout=2 * 24 * 3600)
+            salt = cache.get(key) or ""
+        _salt_of_day.clear()
+        _salt_of_day[day] = salt
+    return salt
+
+
+def _visitor(request) -> str:
+    salt = _salt(timezone.now().date().isoformat())
     who = str(getattr(request.user, "pk", "") or request.session.session_key or "")
     if not who:
         return ""
@@ -49,8 +63,11 @@ def _visitor(request) -> str:
 
 def _push(event: dict) -> None:
     try:
-        cache.add(_SEQ, 0, timeout=None)
-        seq = cache.incr(_SEQ)
+        try:
+            seq = cache.incr(_SEQ)
+        except ValueError:  # the first event ever (or after the cache was emptied)
+            cache.add(_SEQ, 0, timeout=None)
+            seq = cache.incr(_SEQ)
         cache.set(_EVENT.format(seq), event, timeout=_EVENT_TIMEOUT)
     except Exception:  # analytics never breaks a search
         return

@@ -4,7 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 class IndexOutbox(models.Model):
     """One search document that must be (re)written or removed. Written in the same
-    transaction as the content change; deleted once Meilisearch has confirmed the write."""
+    transaction as the content change; deleted once Meilisearch has confirmed the write.
+
+    `attempts` counts every try. `next_attempt_at` is set only when this document itself
+    failed (its `search_document()` raised, or Meilisearch refused it): the drain leaves the
+    row until then, so one bad document never holds back the others."""
 
     doc_id = models.CharField(max_length=120, db_index=True)
     model = models.CharField(max_length=100)
@@ -12,6 +16,7 @@ class IndexOutbox(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

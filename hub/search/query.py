@@ -6,13 +6,13 @@ audience filter is ANDed with every filter, for hits and for every facet count a
 """
 
 import difflib
+import html
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from hub import audience
@@ -80,6 +80,9 @@ class Params:
     sort: str = "relevance"
     page: int = 1
     notices: list[str] = field(default_factory=list)
+    # The vocabulary the values were checked against; the results are labelled from the same
+    # (one cache read per search, not one per hit).
+    vocab: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def items(self, **changes) -> list[tuple[str, str]]:
         """The URL parameters, with `changes` applied (a tuple replaces a facet's values)."""
@@ -175,7 +178,7 @@ def parse(data) -> Params:
         params.sort = sort
     else:
         params.notices.append(_("Unknown sort order ignored."))
-    vocab = vocabulary.get()
+    params.vocab = vocab = vocabulary.get()
     for name in FACETS:
         known = vocab[name]
         chosen: list[str] = []
@@ -276,17 +279,17 @@ def search(user, *, query: str = "", page: int = 1, params: Params | None = None
     results = Results(query=params.query, page=params.page, params=params)
     if not params.query and not params.has_filters:
         return results
+    params.vocab = params.vocab or vocabulary.get()
     audience_filter = _audience_filter(user)
     try:
-        response = client.client().multi_search(page_requests(audience_filter, params))
+        main, *disjunctive = client.multi_search(page_requests(audience_filter, params))
     except client.UNAVAILABLE as exc:
         log.warning("search falls back to the database: %s", exc)
         return _fallback(user, results)
-    main, *disjunctive = response["results"]
     results.total = main.get("totalHits", 0)
     offset = (params.page - 1) * PER_PAGE
     for position, hit in enumerate(main["hits"], start=offset + 1):
-        results.hits.append(_hit(hit, position))
+        results.hits.append(_hit(hit, position, vocab=params.vocab))
     distribution = dict(main.get("facetDistribution") or {})
     for extra in disjunctive:
         distribution.update(extra.get("facetDistribution") or {})
@@ -296,22 +299,24 @@ def search(user, *, query: str = "", page: int = 1, params: Params | None = None
     return results
 
 
-def _hit(hit: dict, position: int = 0) -> Hit:
+def _hit(hit: dict, position: int = 0, *, vocab: dict[str, dict[str, str]]) -> Hit:
     formatted = hit.get("_formatted") or {}
     body = formatted.get("body", "")
     snippet = body if _PRE in body else formatted.get("excerpt", "") or body
     published = hit.get("published_at")
+    type_name = str(hit.get("type", ""))
+    products = vocab["product"]
     return Hit(
         id=str(hit.get("id", "")),
-        type=str(hit.get("type", "")),
-        type_label=vocabulary.type_label(str(hit.get("type", ""))),
+        type=type_name,
+        type_label=vocab["type"].get(type_name, type_name),
         title=_plain(hit.get("title", "")),
         url=str(hit.get("url", "")),
         excerpt=_plain(hit.get("excerpt", "")),
         title_html=_mark(formatted.get("title", hit.get("title", ""))),
         excerpt_html=_mark(snippet),
         position=position,
-        products=vocabulary.labels("product", hit.get("products") or []),
+        products=[products.get(v, v) for v in hit.get("products") or []],
         published_at=(
             datetime.fromtimestamp(published, tz=UTC) if isinstance(published, int) else None
         ),
@@ -335,14 +340,14 @@ def _mark(text) -> str:
                 out.append("</mark>")
                 open_ = False
         else:
-            out.append(escape(piece))
+            out.append(html.escape(piece))  # what django's escape() does, without its wrapper
     if open_:
         out.append("</mark>")
     return "".join(out)
 
 
 def _facets(params: Params, distribution: dict) -> list[Facet]:
-    vocab = vocabulary.get()
+    vocab = params.vocab
     facets = []
     for name, attribute in FACETS.items():
         counts = dict(distribution.get(attribute) or {})
@@ -372,7 +377,7 @@ def _help_for_nothing(results: Results, audience_filter: str) -> None:
     params = results.params
     for name, values in params.filters.items():
         for value in values:
-            label = vocabulary.get()[name].get(value, value)
+            label = params.vocab[name].get(value, value)
             results.fewer_filters.append((str(label), params.toggled(name, value)))
     uid = client.index_uid()
     popular_filter = filter_for(audience_filter, Params(filters={"type": ("article",)}))
@@ -399,11 +404,11 @@ def _help_for_nothing(results: Results, audience_filter: str) -> None:
             }
         )
     try:
-        response = client.client().multi_search(requests)["results"]
+        response = client.multi_search(requests)
     except client.UNAVAILABLE as exc:
         log.warning("zero-result help unavailable: %s", exc)
         return
-    results.popular = [_hit(h) for h in response[0]["hits"]]
+    results.popular = [_hit(h, vocab=params.vocab) for h in response[0]["hits"]]
     if words:
         results.suggestion = _spelling(params.query, response[1]["hits"])
 
@@ -466,15 +471,16 @@ def suggest(user, query: str) -> list[SuggestGroup]:
         for name in names
     ]
     try:
-        response = client.client().multi_search(requests)["results"]
+        response = client.multi_search(requests)
     except client.UNAVAILABLE as exc:
         log.warning("suggestions unavailable: %s", exc)
         return []
+    vocab = vocabulary.get()
     groups = [
         SuggestGroup(
             type=name,
             label=vocabulary.type_label(name, plural=True),
-            hits=[_hit(h, i) for i, h in enumerate(res["hits"], start=1)],
+            hits=[_hit(h, i, vocab=vocab) for i, h in enumerate(res["hits"], start=1)],
         )
         for name, res in zip(names, response, strict=True)
         if res["hits"]

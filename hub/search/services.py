@@ -3,12 +3,13 @@
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hub.search import client, registry, schema
@@ -54,7 +55,8 @@ def _queue_drain() -> None:
 class DrainResult:
     written: int = 0
     removed: int = 0
-    failed: bool = False
+    refused: int = 0  # documents that failed on their own and wait with a backoff
+    failed: bool = False  # Meilisearch was unavailable: the rest waits
     error: str = ""
 
 
@@ -89,21 +91,48 @@ def clean_document(doc: dict) -> dict:
     return doc
 
 
+# A document that failed waits before its next try as long as its row has already waited,
+# so the waits double (1 min, 1, 2, 4 ... up to 6 h). They follow the row's age, not its
+# attempts, which an outage counts too. A new change to the document is a new row, tried at
+# once.
+BACKOFF_MIN = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=6)
+
+
+def outbox_backoff(row: IndexOutbox, *, now) -> timedelta:
+    return min(max(now - row.created_at, BACKOFF_MIN), BACKOFF_MAX)
+
+
 def outbox_drain(*, batch: int | None = None, max_batches: int = 1000) -> DrainResult:
-    """Move outbox rows into Meilisearch until the outbox is empty or Meilisearch fails.
-    Rows are deleted only after Meilisearch confirmed the write; on failure they stay, with
-    the error and an attempt count, for the periodic retry."""
+    """Move outbox rows into Meilisearch until no row is due or Meilisearch is unavailable.
+
+    Rows are deleted only after Meilisearch confirmed the write. When Meilisearch is
+    unavailable, the batch's rows stay (attempts + 1, the error) for the periodic retry. A
+    document that fails on its own (its `search_document()` raises, or Meilisearch refuses it)
+    keeps its row with the error and a backoff (`next_attempt_at`) and is taken out of the
+    index meanwhile; the others are written.
+    A row for a document is taken together with the document's other rows (older failing ones
+    too): all of them are satisfied by writing its present state."""
     batch = batch or settings.SEARCH_OUTBOX_BATCH
     result = DrainResult()
     for _ in range(max_batches):
         with transaction.atomic():
+            now = timezone.now()
+            due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
             rows = list(
-                IndexOutbox.objects.select_for_update(skip_locked=True).order_by("pk")[:batch]
+                IndexOutbox.objects.select_for_update(skip_locked=True)
+                .filter(due)
+                .order_by("pk")[:batch]
             )
             if not rows:
                 break
+            rows += (
+                IndexOutbox.objects.select_for_update(skip_locked=True)
+                .filter(doc_id__in={r.doc_id for r in rows})
+                .exclude(pk__in=[r.pk for r in rows])
+            )
             try:
-                written, removed = _apply(rows)
+                applied = _apply(rows)
             except client.UNAVAILABLE as exc:
                 log.warning(
                     "search outbox: Meilisearch unavailable, %d rows wait: %s", len(rows), exc
@@ -113,43 +142,119 @@ def outbox_drain(*, batch: int | None = None, max_batches: int = 1000) -> DrainR
                 )
                 result.failed, result.error = True, str(exc)
                 break
-            IndexOutbox.objects.filter(pk__in=[r.pk for r in rows]).delete()
-        result.written += written
-        result.removed += removed
+            _settle(rows, applied.errors, now=now)
+        result.written += applied.written
+        result.removed += applied.removed
+        result.refused += len(applied.errors)
     return result
 
 
-def _apply(rows: list[IndexOutbox]) -> tuple[int, int]:
+def _settle(rows: list[IndexOutbox], errors: dict[str, str], *, now) -> None:
+    """Delete the rows of the documents written; of a failed document keep its newest row,
+    with the error and the time of its next try."""
+    newest: dict[str, IndexOutbox] = {}
+    attempts: dict[str, int] = {}
+    for row in rows:
+        if row.doc_id in errors:
+            attempts[row.doc_id] = max(attempts.get(row.doc_id, 0), row.attempts)
+            if row.doc_id not in newest or row.pk > newest[row.doc_id].pk:
+                newest[row.doc_id] = row
+    for doc_id, row in newest.items():
+        row.attempts = attempts[doc_id] + 1
+        row.last_error = errors[doc_id][:2000]
+        row.next_attempt_at = now + outbox_backoff(row, now=now)
+        log.warning(
+            "search outbox: %s failed (attempt %d), next try at %s: %s",
+            doc_id, row.attempts, row.next_attempt_at, row.last_error,
+        )  # fmt: skip
+    IndexOutbox.objects.bulk_update(
+        list(newest.values()), ["attempts", "last_error", "next_attempt_at"]
+    )
+    kept = {row.pk for row in newest.values()}
+    IndexOutbox.objects.filter(pk__in=[r.pk for r in rows if r.pk not in kept]).delete()
+
+
+@dataclass
+class Applied:
+    written: int = 0
+    removed: int = 0
+    errors: dict[str, str] = field(default_factory=dict)  # doc_id -> why it failed
+
+
+def _apply(rows: list[IndexOutbox]) -> Applied:
+    """Build the batch's documents (each on its own: one that raises is noted, not fatal) and
+    write them to the live index and to a reindex target if one is being built. A document
+    that failed is removed from the index (its row keeps the error)."""
     from hub.search import synonyms
 
-    by_model: dict[str, set[str]] = {}
+    applied = Applied()
+    by_model: dict[str, dict[str, str]] = {}  # label -> {object_pk: doc_id}
     push_synonyms = False
     for row in rows:
         if row.model == synonyms.OUTBOX_MODEL:
             push_synonyms = True
             continue
-        by_model.setdefault(row.model, set()).add(row.object_pk)
+        by_model.setdefault(row.model, {})[row.object_pk] = row.doc_id
     upserts, deletes = [], set()
-    for label, pks in by_model.items():
-        model = registry.model_for(label)
-        type_name = registry.type_of(model)
-        found = {str(o.pk): o for o in registry.queryset(model).filter(pk__in=pks)}
-        for pk in pks:
-            doc = build_document(found[pk]) if pk in found else None
+    for label, doc_ids in by_model.items():
+        try:
+            # A savepoint: a database error must not abort the drain's transaction.
+            with transaction.atomic():
+                model = registry.model_for(label)
+                found = {
+                    str(o.pk): o for o in registry.queryset(model).filter(pk__in=list(doc_ids))
+                }
+        except Exception as exc:  # any failure here is these rows' own
+            applied.errors.update(dict.fromkeys(doc_ids.values(), _describe(exc)))
+            continue
+        for pk, doc_id in doc_ids.items():
+            try:
+                with transaction.atomic():
+                    doc = build_document(found[pk]) if pk in found else None
+            except Exception as exc:  # search_document may raise anything
+                log.exception("search outbox: cannot build the document %s", doc_id)
+                applied.errors[doc_id] = _describe(exc)
+                continue
             if doc is None:
-                deletes.add(registry.doc_id(type_name, pk))
+                deletes.add(doc_id)
             else:
                 upserts.append(doc)
     for uid in _targets():
         schema.ensure_index(uid)
         index = client.index(uid)
+        upserts = [doc for doc in upserts if doc["id"] not in applied.errors]
         if upserts:
-            client.wait(index.add_documents(upserts, primary_key="id"))
-        if deletes:
-            client.wait(index.delete_documents(filter=client.ids_filter(sorted(deletes))))
+            applied.errors.update(_write_documents(index, upserts))
+        # A document that failed leaves the index until it is written again: the old one may
+        # carry an audience that no longer holds, and search never shows too much.
+        if gone := deletes | set(applied.errors):
+            client.wait(index.delete_documents(filter=client.ids_filter(sorted(gone))))
         if push_synonyms:
             client.wait(index.update_synonyms(synonyms.synonyms_setting()))
-    return len(upserts), len(deletes)
+    applied.written = len([doc for doc in upserts if doc["id"] not in applied.errors])
+    applied.removed = len(deletes)
+    return applied
+
+
+def _write_documents(index, docs: list[dict]) -> dict[str, str]:
+    """Add documents and wait; returns {doc_id: error} of those Meilisearch refused. A task is
+    applied whole or not at all, so a refused batch is split in halves until each refused
+    document stands alone and the rest is written. Unavailability is raised, not split."""
+    try:
+        client.wait(index.add_documents(docs, primary_key="id"))
+    except client.UNAVAILABLE as exc:
+        if not client.refuses_documents(exc):
+            raise
+        if len(docs) == 1:
+            log.warning("search outbox: Meilisearch refused %s: %s", docs[0]["id"], exc)
+            return {docs[0]["id"]: _describe(exc)}
+        half = len(docs) // 2
+        return {**_write_documents(index, docs[:half]), **_write_documents(index, docs[half:])}
+    return {}
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
 def _targets() -> list[str]:
@@ -224,8 +329,12 @@ class Status:
     in_index: dict[str, int] | None
     index_error: str
     outbox_backlog: int
-    outbox_failing: int
+    outbox_failing: int  # documents that failed on their own and wait for their next try
     outbox_oldest_seconds: float | None
+    failing: list[IndexOutbox] = field(default_factory=list)  # the first FAILING_SHOWN
+
+
+FAILING_SHOWN = 20
 
 
 def search_status() -> Status:
@@ -238,11 +347,13 @@ def search_status() -> Status:
         error = str(exc)
     backlog = IndexOutbox.objects.count()
     oldest = IndexOutbox.objects.order_by("pk").values_list("created_at", flat=True).first()
+    failing = IndexOutbox.objects.filter(next_attempt_at__isnull=False)
     return Status(
         in_database=in_db,
         in_index=in_index,
         index_error=error,
         outbox_backlog=backlog,
-        outbox_failing=IndexOutbox.objects.filter(attempts__gt=0).count(),
+        outbox_failing=failing.count(),
         outbox_oldest_seconds=(timezone.now() - oldest).total_seconds() if oldest else None,
+        failing=list(failing.order_by("pk")[:FAILING_SHOWN]),
     )

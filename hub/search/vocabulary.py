@@ -55,10 +55,5 @@ def get() -> dict[str, dict[str, str]]:
     return {"type": {name: type_label(name) for name in registry.types()}, **_taxonomy()}
 
 
-def labels(name: str, values) -> list[str]:
-    known = get()[name]
-    return [known.get(v, v) for v in values]
-
-
 def invalidate(**kwargs) -> None:
     cache.delete(_CACHE_KEY)

@@ -1,7 +1,12 @@
 """The search outbox: nothing is lost when Meilisearch is away, reindexing swaps in place."""
 
+import json
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from hub.search import client, registry, services
 from hub.search.models import IndexOutbox
@@ -46,6 +51,8 @@ def test_changes_made_while_meilisearch_is_down_arrive_after_it_returns(meilisea
         result = services.outbox_drain()
         assert result.failed
         assert IndexOutbox.objects.filter(attempts__gt=0).exists()
+        # Unavailability is everyone's: nothing is put off with a backoff.
+        assert not IndexOutbox.objects.filter(next_attempt_at__isnull=False).exists()
     finally:
         meilisearch.start()
 
@@ -123,3 +130,174 @@ def test_a_rolled_back_change_does_not_stop_later_drains(meilisearch):
     page = _article(section, "kept", "Committed afterwards")
     assert not IndexOutbox.objects.exists()
     assert _indexed_ids() == {f"article-{page.pk}"}
+
+
+# --- poison rows: one bad document never holds back the others ---------------------------------
+
+
+class Probe(models.Model):
+    """A searchable type of these tests only (its table is made by the `probe` fixture): a
+    natural string key, as a product code would be, and a measured score. Those are the two
+    ways a real model could hand Meilisearch a document it refuses: an id with characters
+    Meilisearch does not allow (a failed task), a NaN float (a refused request)."""
+
+    code = models.CharField(primary_key=True, max_length=40)
+    title = models.CharField(max_length=100)
+    score = models.FloatField(default=0)
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        app_label = "search_core"
+        managed = False
+        db_table = "test_search_probe"
+
+    def __str__(self) -> str:
+        return self.code
+
+    def search_document(self) -> dict:
+        return {
+            "title": self.title,
+            "excerpt": self.title,
+            "url": f"/probe/{self.code}/",
+            "language": "en",
+            "products": [],
+            "regions": [],
+            "roles": [],
+            "popularity": self.score,
+        }
+
+
+@pytest.fixture
+def probe(meilisearch, monkeypatch, transactional_db):
+    with connection.schema_editor() as editor:
+        editor.create_model(Probe)
+    monkeypatch.setitem(registry._TYPES, "probe", Probe)
+    monkeypatch.setitem(registry._LABELS, Probe._meta.label_lower, "probe")
+    yield Probe
+    with connection.schema_editor() as editor:
+        editor.delete_model(Probe)
+
+
+def _table_article(section, slug, title, cells):
+    """An article whose body holds a table, as an import or an old editor wrote it."""
+    body = [{"type": "table", "value": {"data": [cells], "first_row_is_table_header": False}}]
+    return _article(section, slug, title, body=json.dumps(body))
+
+
+def _failing() -> dict[str, IndexOutbox]:
+    return {r.doc_id: r for r in IndexOutbox.objects.filter(next_attempt_at__isnull=False)}
+
+
+def _due_now(doc_id: str, *, waited: timedelta) -> None:
+    """Time passes: the row was written `waited` ago and its next try is due."""
+    now = timezone.now()
+    IndexOutbox.objects.filter(doc_id=doc_id).update(
+        created_at=now - waited, next_attempt_at=now - timedelta(seconds=1)
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_document_that_cannot_be_built_waits_and_the_others_are_indexed(meilisearch, capsys):
+    section = _section()
+    with transaction.atomic():  # one commit, one drain, one batch
+        good = _article(section, "ports", "Port list", summary="ports")
+        # A number where the table block keeps text: search_document() raises a TypeError.
+        bad = _table_article(section, "bad-table", "Port table", ["Port", 8443])
+    bad_id = f"article-{bad.pk}"
+    assert _indexed_ids() == {f"article-{good.pk}"}
+    failing = _failing()
+    assert set(failing) == {bad_id} and IndexOutbox.objects.count() == 1
+    row = failing[bad_id]
+    assert row.attempts == 1 and "TypeError" in row.last_error
+    assert timedelta(seconds=50) < row.next_attempt_at - timezone.now() <= timedelta(minutes=1)
+
+    # Later changes drain past it; the bad row is not due yet and is left alone.
+    later = _article(section, "later", "Written later")
+    assert _indexed_ids() == {f"article-{good.pk}", f"article-{later.pk}"}
+    assert services.outbox_drain().refused == 0
+    assert IndexOutbox.objects.get().attempts == 1
+
+    call_command("search_status")
+    out = capsys.readouterr().out
+    assert "Outbox: 1 waiting, 1 failing" in out
+    assert bad_id in out and "TypeError" in out
+
+    # The editor corrects the table: the new row takes the failing one along, both go.
+    bad.body = json.dumps(
+        [{"type": "table", "value": {"data": [["Port", "8443"]], "first_row_is_table_header": 0}}]
+    )
+    bad.save_revision().publish()
+    assert not IndexOutbox.objects.exists()
+    assert bad_id in _indexed_ids()
+    assert "8443" in client.index().get_document(bad_id).body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_document_meilisearch_refuses_waits_and_the_others_are_indexed(probe):
+    section = _section()
+    with transaction.atomic():
+        good = _article(section, "vpn", "VPN setup")
+        probe.objects.create(code="R100/EU", title="Router R100, EU plug")  # "/" in the id
+        probe.objects.create(code="R200", title="Router R200")
+        probe.objects.create(code="R300", title="Router R300")
+    # Meilisearch failed the task (invalid_document_id); the halves without it were written.
+    assert _indexed_ids() == {f"article-{good.pk}", "probe-R200", "probe-R300"}
+    row = _failing()["probe-R100/EU"]
+    assert row.attempts == 1 and "invalid_document_id" in row.last_error
+    assert IndexOutbox.objects.count() == 1
+
+    # A refused request (a NaN is not JSON: malformed_payload) is split the same way.
+    with transaction.atomic():
+        probe.objects.create(code="R400", title="Router R400", score=float("nan"))
+        probe.objects.filter(pk="R200").update(title="Router R200, renamed")
+        services.search_enqueue(probe.objects.get(pk="R200"))
+    failing = _failing()
+    assert set(failing) == {"probe-R100/EU", "probe-R400"}
+    assert "malformed_payload" in failing["probe-R400"].last_error
+    assert client.index().get_document("probe-R200").title == "Router R200, renamed"
+
+    # The cause is fixed and the try is due: the row drains.
+    probe.objects.filter(pk="R400").update(score=3.5)
+    _due_now("probe-R400", waited=timedelta(minutes=2))
+    result = services.outbox_drain()
+    assert (result.written, result.refused, result.failed) == (1, 0, False)
+    assert client.index().get_document("probe-R400").popularity == 3.5
+    assert set(_failing()) == {"probe-R100/EU"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failing_document_is_retried_with_a_growing_backoff(probe):
+    probe.objects.create(code="R100/EU", title="Router R100")
+    row = IndexOutbox.objects.get()
+    assert row.attempts == 1 and row.next_attempt_at is not None
+
+    # Not due: no drain touches it.
+    for _ in range(3):
+        assert services.outbox_drain().refused == 0
+    assert IndexOutbox.objects.get().attempts == 1
+
+    # Due after having waited ten minutes: tried, refused again, and put off ten minutes more.
+    _due_now("probe-R100/EU", waited=timedelta(minutes=10))
+    assert services.outbox_drain().refused == 1
+    row = IndexOutbox.objects.get()
+    assert row.attempts == 2
+    wait = row.next_attempt_at - timezone.now()
+    assert timedelta(minutes=9) < wait <= timedelta(minutes=10)
+
+    # Never longer than six hours.
+    _due_now("probe-R100/EU", waited=timedelta(days=3))
+    services.outbox_drain()
+    wait = IndexOutbox.objects.get().next_attempt_at - timezone.now()
+    assert timedelta(hours=5, minutes=59) < wait <= timedelta(hours=6)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failing_document_leaves_the_index_rather_than_stay_stale(meilisearch):
+    """Its old document may carry an audience that no longer holds: out until it is fixed."""
+    section = _section()
+    page = _article(section, "specs", "Specifications")
+    assert _indexed_ids() == {f"article-{page.pk}"}
+    page.body = json.dumps([{"type": "table", "value": {"data": [["Weight", 1.2]]}}])
+    page.save_revision().publish()
+    assert _indexed_ids() == set()
+    assert set(_failing()) == {f"article-{page.pk}"}

@@ -120,6 +120,31 @@ def test_the_json_api_matches_the_page(client, world):
     assert bad["page"] == 1 and bad["notices"]
 
 
+def test_the_json_api_sends_exactly_what_its_schema_documents(client, world):
+    """The view sends its JSON as it is (ninja's response check was the costliest part):
+    every answer must still be SearchOut, field for field, as the OpenAPI schema says."""
+    from hub.api import api
+    from hub.search.api import SearchOut
+
+    operation = api.get_openapi_schema()["paths"]["/api/v1/search"]["get"]
+    response_schema = operation["responses"][200]["content"]["application/json"]["schema"]
+    assert response_schema == {"$ref": "#/components/schemas/SearchOut"}
+    client.force_login(world.anna)
+    for params in (
+        {"q": "firmware", "product": "router", "type": "article"},
+        {"q": "firmware", "sort": "newest", "page": "2"},
+        {"q": "nothing-like-this-anywhere", "region": "finland"},
+        {"q": "firmwre", "product": "nope"},
+    ):
+        response = client.get("/api/v1/search", params)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        data = response.json()
+        assert SearchOut.model_validate(data).model_dump(mode="json") == data
+    hits = client.get("/api/v1/search", {"q": "firmware"}).json()["hits"]
+    assert hits and all(h["published_at"].endswith("Z") for h in hits)
+
+
 def test_queries_carry_the_readers_language_for_the_tokenizer():
     """Left to guess, Meilisearch took the misspelt English "firmwre updte r100" for German and
     found no article in the demo data; the reader's interface language decides instead."""

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from hub.search import client, services
 
@@ -19,8 +20,17 @@ class Command(BaseCommand):
         self.stdout.write(
             "(database counts candidates; drafts and hidden items are left out of the index)"
         )
-        backlog = f"Outbox: {status.outbox_backlog} waiting, {status.outbox_failing} failed before"
+        backlog = f"Outbox: {status.outbox_backlog} waiting, {status.outbox_failing} failing"
         if status.outbox_oldest_seconds is not None:
             backlog += f", oldest {status.outbox_oldest_seconds:.0f} s"
         style = self.style.WARNING if status.outbox_backlog else self.style.SUCCESS
         self.stdout.write(style(backlog))
+        # Documents that fail on their own (the rest of the outbox drains past them).
+        for row in status.failing:
+            when = timezone.localtime(row.next_attempt_at).strftime("%Y-%m-%d %H:%M:%S")
+            error = (row.last_error.splitlines() or [""])[0][:300]
+            self.stdout.write(
+                self.style.ERROR(f"  {row.doc_id}: {row.attempts} attempts, next {when}: {error}")
+            )
+        if status.outbox_failing > len(status.failing):
+            self.stdout.write(f"  ... and {status.outbox_failing - len(status.failing)} more")
