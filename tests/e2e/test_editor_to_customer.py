@@ -64,6 +64,15 @@ def _submit_for_review(page):
     expect(page.locator(".messages")).to_contain_text("submitted")
 
 
+@pytest.fixture(autouse=True)
+def _no_autosave(settings):
+    """Wagtail 8 autosaves the editor half a second after a change. On a busy machine the first
+    autosave of a new page can still be on its way when the test submits it for moderation, and
+    the page is then posted twice ("slug already in use"). The flow under test is moderation,
+    not autosave, so it is off here."""
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+
+
 def test_editor_to_customer(page, browser, live_server, material):
     root = knowledge_root()
     page.set_default_timeout(ADMIN_TIMEOUT_MS)
