@@ -145,5 +145,6 @@ def block_text(block_type: str, value) -> str:
         return value.get("caption") or ""
     if block_type == "table":
         rows = value.get("data") or []
-        return "\n".join(" ".join(cell or "" for cell in row) for row in rows)
+        # Cells are text when an editor types them; an import or the API may bring numbers.
+        return "\n".join(" ".join(str(cell) for cell in row if cell is not None) for row in rows)
     return ""

@@ -85,6 +85,14 @@ def test_body_text_covers_every_block_type(article):
     assert article.search_document()["body"] == text[:20000]
 
 
+def test_a_table_with_numbers_and_empty_cells_is_searchable_text():
+    """Imports and the API may store numbers where the editor keeps text."""
+    from knowledge.blocks import block_text
+
+    value = {"data": [["Port", 8443, None], [1.5, "", "TLS"]]}
+    assert block_text("table", value) == "Port 8443\n1.5  TLS"
+
+
 def test_last_reviewed_and_tags_show(client, world):
     import datetime
 
