@@ -1,6 +1,8 @@
 """Who may do what in the forum. One check per action (raising), a `can_*` beside it for
 templates. A category outside a person's audience does not exist for them: 404, never 403."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -33,9 +35,11 @@ def check_view_topic(user, topic: Topic) -> None:
 
 
 def can_view_post(user, post: Post) -> bool:
-    return can_view_topic(user, post.topic) and (
-        user.is_staff or not (post.is_hidden or post.is_deleted)
-    )
+    return _post_shown(user, post, topic_visible=can_view_topic(user, post.topic))
+
+
+def _post_shown(user, post: Post, *, topic_visible: bool) -> bool:
+    return topic_visible and (user.is_staff or not (post.is_hidden or post.is_deleted))
 
 
 def check_view_post(user, post: Post) -> None:
@@ -63,17 +67,21 @@ def check_reply_topic(user, topic: Topic) -> None:
 
 def can_accept_answer(user, topic: Topic, post: Post | None = None) -> bool:
     """The asker or staff, on a question, for a reply (never the question itself)."""
-    if not can_view_topic(user, topic) or not topic.is_question:
+    if not _may_accept_in(user, topic, topic_visible=can_view_topic(user, topic)):
         return False
-    if not (user.is_staff or user.pk == topic.author_id):
-        return False
-    if post is not None:
-        return (
-            post.topic_id == topic.pk
-            and post.pk != topic.first_post_id
-            and not (post.is_hidden or post.is_deleted)
-        )
-    return True
+    return post is None or _acceptable(topic, post)
+
+
+def _may_accept_in(user, topic: Topic, *, topic_visible: bool) -> bool:
+    return topic_visible and topic.is_question and (user.is_staff or user.pk == topic.author_id)
+
+
+def _acceptable(topic: Topic, post: Post) -> bool:
+    return (
+        post.topic_id == topic.pk
+        and post.pk != topic.first_post_id
+        and not (post.is_hidden or post.is_deleted)
+    )
 
 
 def check_accept_answer(user, topic: Topic, post: Post) -> None:
@@ -85,7 +93,11 @@ def check_accept_answer(user, topic: Topic, post: Post) -> None:
 
 
 def can_edit_post(user, post: Post) -> bool:
-    return can_view_post(user, post) and (user.is_staff or user.pk == post.author_id)
+    return _may_edit(user, post, visible=can_view_post(user, post))
+
+
+def _may_edit(user, post: Post, *, visible: bool) -> bool:
+    return visible and (user.is_staff or user.pk == post.author_id)
 
 
 def check_edit_post(user, post: Post) -> None:
@@ -95,7 +107,11 @@ def check_edit_post(user, post: Post) -> None:
 
 
 def can_vote_post(user, post: Post) -> bool:
-    return can_view_post(user, post) and user.pk != post.author_id
+    return _someone_elses(user, post, visible=can_view_post(user, post))
+
+
+def _someone_elses(user, post: Post, *, visible: bool) -> bool:
+    return visible and user.pk != post.author_id
 
 
 def check_vote_post(user, post: Post) -> None:
@@ -105,13 +121,45 @@ def check_vote_post(user, post: Post) -> None:
 
 
 def can_like_post(user, post: Post) -> bool:
-    return can_view_post(user, post) and user.pk != post.author_id
+    return _someone_elses(user, post, visible=can_view_post(user, post))
 
 
 def check_like_post(user, post: Post) -> None:
     check_view_post(user, post)
     if not can_like_post(user, post):
         raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class PostActions:
+    """What one person may do with one post: each field is the `can_*` function of its name."""
+
+    view: bool
+    vote: bool
+    like: bool
+    edit: bool
+    history: bool
+    accept: bool
+
+
+def post_actions(user, topic: Topic, posts) -> dict[int, PostActions]:
+    """`PostActions` for each of `posts` (posts of `topic`, e.g. one page of it), by the same
+    rules as the `can_*` functions, with the topic's visibility (an audience check, the costly
+    part) decided once for all of them rather than once per post and action."""
+    topic_visible = can_view_topic(user, topic)
+    may_accept = _may_accept_in(user, topic, topic_visible=topic_visible)
+    actions = {}
+    for post in posts:
+        visible = _post_shown(user, post, topic_visible=topic_visible and post.topic_id == topic.pk)
+        actions[post.pk] = PostActions(
+            view=visible,
+            vote=_someone_elses(user, post, visible=visible),
+            like=_someone_elses(user, post, visible=visible),
+            edit=_may_edit(user, post, visible=visible),
+            history=_may_see_history(user, visible=visible),
+            accept=may_accept and _acceptable(topic, post),
+        )
+    return actions
 
 
 def can_watch_topic(user, topic: Topic) -> bool:
@@ -140,7 +188,11 @@ def check_bookmark_topic(user, topic: Topic) -> None:
 
 def can_view_history(user, post: Post) -> bool:
     """Readers see that a post was edited; staff see what changed."""
-    return can_view_post(user, post) and user.is_staff
+    return _may_see_history(user, visible=can_view_post(user, post))
+
+
+def _may_see_history(user, *, visible: bool) -> bool:
+    return visible and user.is_staff
 
 
 def check_view_history(user, post: Post) -> None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from community import permissions, selectors, services
 from community.forms import EditPostForm, PostForm, PromoteForm, TopicForm
 from community.markdown import render_markdown
-from community.models import PostImage
+from community.models import PostImage, TopicKind
 from hub.forms import add_validation_error
 
 TOPICS_PER_PAGE = 30
@@ -81,6 +81,38 @@ def _filters(request, *, show: str, category=None) -> selectors.Filters:
     )
 
 
+# Links repeated on every row or post of a page are reversed once for the page, not per link.
+_PLACEHOLDER = 987654321
+
+
+def _url_for_each(name: str):
+    """`reverse(name, args=[pk])` for many objects at the cost of one reverse: the URL of a
+    placeholder id, with each object's id put in its place."""
+    head, _, tail = reverse(name, args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _rows(topics) -> list[dict]:
+    """A list's topics with what each row shows, made once per page rather than once per row
+    in the template: the URLs (one reverse for all the topics, one per category) and the kind."""
+    topic_url = _url_for_each("community:topic")
+    kinds = {value: str(label) for value, label in TopicKind.choices}
+    category_urls: dict[int, str] = {}
+    rows = []
+    for topic in topics:
+        if topic.category_id not in category_urls:
+            category_urls[topic.category_id] = topic.category.get_absolute_url()
+        rows.append(
+            {
+                "topic": topic,
+                "url": topic_url(topic.pk),
+                "category_url": category_urls[topic.category_id],
+                "kind": kinds.get(topic.kind, topic.kind),
+            }
+        )
+    return rows
+
+
 def _feed(request, filters, *, template: str, extra: dict):
     page = selectors.topic_feed(
         request.user, filters, after=request.GET.get("after"), before=request.GET.get("before")
@@ -90,6 +122,8 @@ def _feed(request, filters, *, template: str, extra: dict):
         template,
         {
             "feed": page,
+            "rows": _rows(page.topics),
+            "pinned_rows": _rows(page.pinned),
             "filters": filters,
             "shows": [(key, str(SHOW_LABELS[key])) for key in selectors.SHOWS],
             "query": filters.query(),
@@ -136,36 +170,48 @@ def category(request, slug: str):
     )
 
 
+# The links and forms on each post of a topic page.
+_POST_URLS = ("vote", "like", "accept", "edit_post", "history")
+
+
 def _topic_page(request, topic, *, reply_form=None, status=200):
     user = request.user
     paginator = Paginator(selectors.replies(user, topic=topic), POSTS_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    accepted = topic.accepted_post
-    if accepted is not None and not permissions.can_view_post(user, accepted):
-        accepted = None
     page_posts = list(page_obj.object_list)
+    # One pass over the page's permissions: the topic's audience is checked once, not per post.
+    actions = permissions.post_actions(
+        user, topic, [p for p in (topic.first_post, topic.accepted_post) if p] + page_posts
+    )
+    accepted = topic.accepted_post
+    if accepted is not None and not actions[accepted.pk].view:
+        accepted = None
     shown = [topic.first_post, accepted, *page_posts]
     my_votes = selectors.votes_by(user, shown)
     my_likes = selectors.likes_by(user, shown)
-    can_accept = permissions.can_accept_answer(user, topic)
     can_reply = permissions.can_reply_topic(user, topic)
     if status == 200 and request.method == "GET":
         services.topic_view_record(topic=topic, user=user)
+    urls = {name: _url_for_each(f"community:{name}") for name in _POST_URLS}
+    quote_prefix = f"?page={page_obj.number}&" if page_obj.number > 1 else "?"
 
     def item(post):
+        pk = post.pk
+        can = actions[pk]
         return {
             "post": post,
-            "my_vote": my_votes.get(post.pk, 0),
-            "liked": post.pk in my_likes,
-            "can_vote": permissions.can_vote_post(user, post),
-            "can_like": permissions.can_like_post(user, post),
-            "can_edit": permissions.can_edit_post(user, post),
-            "can_history": post.edited_at is not None and permissions.can_view_history(user, post),
+            "id": str(pk),  # a string: no number formatting for each of its many uses
+            "my_vote": my_votes.get(pk, 0),
+            "liked": pk in my_likes,
+            "can_vote": can.vote,
+            "can_like": can.like,
+            "can_edit": can.edit,
+            "can_history": post.edited_at is not None and can.history,
             "can_quote": can_reply,
-            "can_accept": can_accept
-            and post.pk != topic.accepted_post_id
-            and permissions.can_accept_answer(user, topic, post),
-            "is_accepted": post.pk == topic.accepted_post_id,
+            "can_accept": can.accept and pk != topic.accepted_post_id,
+            "is_accepted": pk == topic.accepted_post_id,
+            **{f"{name}_url": url(pk) for name, url in urls.items()},
+            "quote_url": f"{quote_prefix}quote={pk}#reply-heading",
         }
 
     if reply_form is None:
