@@ -11,6 +11,7 @@ This module registers no pages with `manage.py bench` (that bench runs without M
 """
 
 import random
+import re
 import statistics
 import threading
 import time
@@ -67,6 +68,13 @@ class Figures:
     rows: list = None  # (name, p50, p95, sql)
     lag: list = None  # seconds
     lag_writes_per_second: float = 0.0
+
+
+@dataclass
+class Probe:
+    doc_id: str
+    committed: float  # wall clock (time.time()), to line up with the worker's log and Meilisearch
+    seen: float | None = None
 
 
 def reindex(n: int, out) -> tuple[int, float]:
@@ -178,8 +186,11 @@ def latency(user, requests: int, out) -> list:
     return rows
 
 
-def outbox_lag(section, *, writes: int, per_second: float, out) -> list[float]:
-    """Publish `writes` articles at a steady rate; a poller notes when each is searchable."""
+def outbox_lag(
+    section, *, writes: int, per_second: float, out, probes: list | None = None
+) -> list[float]:
+    """Publish `writes` articles at a steady rate; a poller notes when each is searchable.
+    `probes` (a list) receives a Probe per write, in wall-clock time, for `lag_breakdown`."""
     from django.db import transaction
 
     from hub.search import client as search_client
@@ -204,15 +215,18 @@ def outbox_lag(section, *, writes: int, per_second: float, out) -> list[float]:
                         "attributesToRetrieve": ["id"],
                     },
                 )["hits"]
-                now = time.perf_counter()
+                now, wall = time.perf_counter(), time.time()
                 with lock:
                     for hit in found:
                         if hit["id"] in pending:
                             lags.append(now - pending.pop(hit["id"]))
+                            if hit["id"] in by_id:
+                                by_id[hit["id"]].seen = wall
             time.sleep(0.01)
             if stop.is_set() and time.perf_counter() - stopped_at[0] > 30:
                 break
 
+    by_id: dict[str, Probe] = {}
     stopped_at = [0.0]
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
@@ -227,6 +241,10 @@ def outbox_lag(section, *, writes: int, per_second: float, out) -> list[float]:
             def committed(page=page):
                 with lock:
                     pending[f"article-{page.pk}"] = time.perf_counter()
+                    probe = Probe(f"article-{page.pk}", time.time())
+                    by_id[probe.doc_id] = probe
+                    if probes is not None:
+                        probes.append(probe)
 
             transaction.on_commit(committed)  # first: before the drain queued by the save
             section.add_child(instance=page)
@@ -242,3 +260,155 @@ def outbox_lag(section, *, writes: int, per_second: float, out) -> list[float]:
         f"max {max(lags or [0]) * 1000:.0f} ms" + (f", {missing} never arrived" if missing else "")
     )
     return lags
+
+
+_BATCH_LINE = re.compile(
+    r"search outbox batch: picked=(?P<picked>[\d.]+) rows=(?P<rows>\d+) "
+    r"build_ms=(?P<build>[\d.]+) write_ms=(?P<write>[\d.]+) done=(?P<done>[\d.]+) "
+    r"tasks=(?P<tasks>[\d,]*)"
+)
+
+
+def _meili_get(path: str, params: dict | None = None) -> dict:
+    import requests
+    from django.conf import settings
+
+    headers = {"Authorization": f"Bearer {settings.MEILISEARCH_MASTER_KEY}"}
+    url = f"{settings.MEILISEARCH_URL}{path}"
+    return requests.get(url, params=params, headers=headers, timeout=10).json()
+
+
+def _iso_seconds(value: str | None) -> float | None:
+    from datetime import datetime
+
+    if not value:
+        return None
+    head, _, frac = value.rstrip("Z").partition(".")
+    stamp = datetime.fromisoformat(head + "+00:00").timestamp()
+    return stamp + (float(f"0.{frac}") if frac else 0.0)
+
+
+_UNITS_MS = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def _duration_ms(value: str | None) -> float:
+    """A duration as Meilisearch writes it, in ms: ISO 8601 in tasks ("PT0.1234S"), Rust's
+    notation in progress traces ("12.3ms", "1.2s", "850µs")."""
+    if m := re.fullmatch(r"([\d.]+)(ns|µs|us|ms|s)", value or ""):
+        return float(m[1]) * _UNITS_MS[m[2]]
+    m = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?", value or "")
+    if not m:
+        return 0.0
+    h, mi, sec = (float(g) if g else 0.0 for g in m.groups())
+    return (h * 3600 + mi * 60 + sec) * 1000
+
+
+def lag_breakdown(probes: list, worker_log: str | None, out) -> None:
+    """Where the outbox lag goes, per write (p50/p95/max of each stage):
+
+    commit → picked   Celery pickup plus waiting for the drain before to finish
+    build             documents built from the database (the write's batch)
+    meili queue       Meilisearch task enqueued → started (waiting for the tasks before it)
+    meili work        the task's processing (started → finished)
+    seen              finished → the poller found the document (poll interval)
+    and the drains' batches: rows per batch, the write's wall time (add + wait), and how
+    Meilisearch batched the tasks, with the slowest steps of its progress trace."""
+    batches = []
+    if worker_log:
+        with open(worker_log) as fh:
+            for line in fh:
+                if m := _BATCH_LINE.search(line):
+                    batches.append(
+                        {
+                            "picked": float(m["picked"]),
+                            "done": float(m["done"]),
+                            "rows": int(m["rows"]),
+                            "build": float(m["build"]),
+                            "write": float(m["write"]),
+                            "tasks": [int(t) for t in m["tasks"].split(",") if t],
+                        }
+                    )
+    if not batches:
+        out.write("(no drain batches in the worker's log: no stage breakdown)")
+        return
+    from django.conf import settings
+
+    tasks = {}
+    for b in batches:
+        for uid in b["tasks"]:
+            t = _meili_get(f"/tasks/{uid}")
+            tasks[uid] = t
+    # Every task on the index meanwhile (settings updates and deletions too): the timeline.
+    first = min(b["picked"] for b in batches) - 1
+    listed = _meili_get(
+        "/tasks", {"indexUids": settings.MEILISEARCH_INDEX, "limit": 1000, "reverse": "true"}
+    ).get("results", [])
+    listed = [t for t in listed if (_iso_seconds(t.get("enqueuedAt")) or 0) >= first]
+    by_type: dict[str, list[float]] = {}
+    for t in listed:
+        by_type.setdefault(t["type"], []).append(_duration_ms(t.get("duration")))
+    for kind, values in by_type.items():
+        out.write(
+            f"Meilisearch {kind}: {len(values)} tasks, duration p50 {pct(values, 50):.0f} ms, "
+            f"p95 {pct(values, 95):.0f} ms, max {max(values):.0f} ms"
+        )
+    out.write("first drain batches (s after the first; rows, build ms, write ms):")
+    for b in batches[:6]:
+        out.write(
+            f"  +{b['picked'] - batches[0]['picked']:6.2f}  {b['rows']:>3} rows  "
+            f"{b['build']:>6.0f}  {b['write']:>6.0f}"
+        )
+    stages: dict[str, list[float]] = {
+        k: [] for k in ("commit → picked", "build", "meili queue", "meili work", "seen")
+    }
+    batches.sort(key=lambda b: b["picked"])
+    for p in probes:
+        batch = next((b for b in batches if b["picked"] >= p.committed), None)
+        if batch is None or not batch["tasks"] or p.seen is None:
+            continue
+        task = tasks[batch["tasks"][0]]
+        enq, start, fin = (
+            _iso_seconds(task.get(k)) for k in ("enqueuedAt", "startedAt", "finishedAt")
+        )
+        if None in (enq, start, fin):
+            continue
+        stages["commit → picked"].append((batch["picked"] - p.committed) * 1000)
+        stages["build"].append(batch["build"])
+        stages["meili queue"].append((start - enq) * 1000)
+        stages["meili work"].append((fin - start) * 1000)
+        stages["seen"].append((p.seen - fin) * 1000)
+    out.write(f"{'stage (per write)':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    for name, values in stages.items():
+        if values:
+            out.write(
+                f"{name:<22}{pct(values, 50):>9.0f}{pct(values, 95):>9.0f}{max(values):>9.0f}"
+            )
+    rows = [b["rows"] for b in batches]
+    writes = [b["write"] for b in batches if b["tasks"]]
+    out.write(
+        f"drain batches: {len(batches)}, rows per batch p50 {pct(rows, 50):.0f} "
+        f"max {max(rows)}; write (add + wait) p50 {pct(writes, 50) if writes else 0:.0f} ms "
+        f"p95 {pct(writes, 95) if writes else 0:.0f} ms"
+    )
+    from collections import Counter
+
+    per_batch = Counter(t["batchUid"] for t in tasks.values() if t.get("batchUid") is not None)
+    batch_uids = sorted(per_batch)
+    out.write(
+        f"Meilisearch batches: {len(batch_uids)} for {len(tasks)} tasks "
+        f"(max {max(per_batch.values() or [0])} tasks in one)"
+    )
+    traces = []
+    for uid in batch_uids:
+        answer = _meili_get(f"/batches/{uid}")
+        trace = (answer.get("stats") or {}).get("progressTrace") or {}
+        traces.append((_duration_ms(answer.get("duration")), trace))
+    traces.sort(key=lambda t: -t[0])
+    for label, (ms, trace) in (("median", traces[len(traces) // 2]), ("slowest", traces[0])):
+        out.write(f"{label} Meilisearch batch: {ms:.0f} ms; its slowest steps:")
+        steps = sorted(
+            ((step, _duration_ms(v)) for step, v in trace.items() if isinstance(v, str)),
+            key=lambda kv: -kv[1],
+        )
+        for step, value in steps[:8]:
+            out.write(f"  {step[:88]:<88}{value:>9.1f} ms")

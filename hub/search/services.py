@@ -126,6 +126,7 @@ def outbox_drain(*, batch: int | None = None, max_batches: int = 1000) -> DrainR
             )
             if not rows:
                 break
+            picked = time.time()
             rows += (
                 IndexOutbox.objects.select_for_update(skip_locked=True)
                 .filter(doc_id__in={r.doc_id for r in rows})
@@ -143,6 +144,14 @@ def outbox_drain(*, batch: int | None = None, max_batches: int = 1000) -> DrainR
                 result.failed, result.error = True, str(exc)
                 break
             _settle(rows, applied.errors, now=now)
+        # One line per batch for `manage.py search_bench` (it runs its worker at DEBUG): wall
+        # times, so that the bench can line them up with its commits and Meilisearch's tasks.
+        log.debug(
+            "search outbox batch: picked=%.3f rows=%d build_ms=%.1f write_ms=%.1f "
+            "done=%.3f tasks=%s",
+            picked, len(rows), applied.build_ms, applied.write_ms, time.time(),
+            ",".join(map(str, applied.tasks)),
+        )  # fmt: skip
         result.written += applied.written
         result.removed += applied.removed
         result.refused += len(applied.errors)
@@ -179,6 +188,9 @@ class Applied:
     written: int = 0
     removed: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # doc_id -> why it failed
+    build_ms: float = 0.0  # for the bench's stage breakdown
+    write_ms: float = 0.0
+    tasks: list[int] = field(default_factory=list)  # Meilisearch task uids
 
 
 def _apply(rows: list[IndexOutbox]) -> Applied:
@@ -196,6 +208,7 @@ def _apply(rows: list[IndexOutbox]) -> Applied:
             continue
         by_model.setdefault(row.model, {})[row.object_pk] = row.doc_id
     upserts, deletes = [], set()
+    started = time.perf_counter()
     for label, doc_ids in by_model.items():
         try:
             # A savepoint: a database error must not abort the drain's transaction.
@@ -219,29 +232,34 @@ def _apply(rows: list[IndexOutbox]) -> Applied:
                 deletes.add(doc_id)
             else:
                 upserts.append(doc)
+    applied.build_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
     for uid in _targets():
         schema.ensure_index(uid)
         index = client.index(uid)
         upserts = [doc for doc in upserts if doc["id"] not in applied.errors]
         if upserts:
-            applied.errors.update(_write_documents(index, upserts))
+            applied.errors.update(_write_documents(index, upserts, tasks=applied.tasks))
         # A document that failed leaves the index until it is written again: the old one may
         # carry an audience that no longer holds, and search never shows too much.
         if gone := deletes | set(applied.errors):
             client.wait(index.delete_documents(filter=client.ids_filter(sorted(gone))))
         if push_synonyms:
             client.wait(index.update_synonyms(synonyms.synonyms_setting()))
+    applied.write_ms = (time.perf_counter() - started) * 1000
     applied.written = len([doc for doc in upserts if doc["id"] not in applied.errors])
     applied.removed = len(deletes)
     return applied
 
 
-def _write_documents(index, docs: list[dict]) -> dict[str, str]:
+def _write_documents(index, docs: list[dict], *, tasks: list[int]) -> dict[str, str]:
     """Add documents and wait; returns {doc_id: error} of those Meilisearch refused. A task is
     applied whole or not at all, so a refused batch is split in halves until each refused
     document stands alone and the rest is written. Unavailability is raised, not split."""
     try:
-        client.wait(index.add_documents(docs, primary_key="id"))
+        task = index.add_documents(docs, primary_key="id")
+        tasks.append(task.task_uid)
+        client.wait(task)
     except client.UNAVAILABLE as exc:
         if not client.refuses_documents(exc):
             raise
@@ -249,7 +267,10 @@ def _write_documents(index, docs: list[dict]) -> dict[str, str]:
             log.warning("search outbox: Meilisearch refused %s: %s", docs[0]["id"], exc)
             return {docs[0]["id"]: _describe(exc)}
         half = len(docs) // 2
-        return {**_write_documents(index, docs[:half]), **_write_documents(index, docs[half:])}
+        return {
+            **_write_documents(index, docs[:half], tasks=tasks),
+            **_write_documents(index, docs[half:], tasks=tasks),
+        }
     return {}
 
 

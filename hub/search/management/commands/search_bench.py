@@ -98,15 +98,21 @@ class Command(BaseCommand):
         anna = User.objects.get(email="anna@aurora.example")
         self.stdout.write(f"\n2. Latency as Anna, {requests} requests per path, interleaved")
 
-        with override_settings(ALLOWED_HOSTS=["testserver"]):
-            bench.latency(anna, requests, self.stdout)
+        if requests:
+            with override_settings(ALLOWED_HOSTS=["testserver"]):
+                bench.latency(anna, requests, self.stdout)
         self.stdout.write(f"\n3. Outbox lag: {writes} article publications at {rate}/s")
         section = knowledge_root().add_child(
             instance=SectionPage(title="Lag probes", slug="lag-probes")
         )
-        with _worker(self.stdout) as mode:
+        probes: list = []
+        with _worker(self.stdout) as (mode, worker_log):
             self.stdout.write(f"(drain: {mode})")
-            bench.outbox_lag(section, writes=writes, per_second=rate, out=self.stdout)
+            bench.outbox_lag(
+                section, writes=writes, per_second=rate, out=self.stdout, probes=probes
+            )
+        self.stdout.write("\nWhere the lag goes (commit → searchable):")
+        bench.lag_breakdown(probes, worker_log, self.stdout)
 
 
 @contextmanager
@@ -118,13 +124,16 @@ def _worker(out):
     from hub.celery import app
 
     if not os.environ.get("REDIS_URL") or connection.vendor == "sqlite":
-        yield "eager, in-process"
+        yield "eager, in-process", None
         return
-    log = open(Path(tempfile.gettempdir()) / "kumppani-searchbench-worker.log", "w")  # noqa: SIM115
+    log_path = str(Path(tempfile.gettempdir()) / "kumppani-searchbench-worker.log")
+    log = open(log_path, "w")  # noqa: SIM115
     worker = subprocess.Popen(  # our own worker, same interpreter
         [sys.executable, "-m", "celery", "-A", "hub", "worker", "--pool", "solo",
          "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        env={**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false"}, cwd=settings.BASE_DIR,
+        # DEBUG: the drain's per-batch timings (services.outbox_drain) for the breakdown.
+        env={**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false", "LOG_LEVEL": "DEBUG"},
+        cwd=settings.BASE_DIR,
         stdout=log, stderr=log,
     )  # fmt: skip
     try:
@@ -132,7 +141,7 @@ def _worker(out):
             if app.control.ping(timeout=0.5):
                 break
         app.conf.task_always_eager = False
-        yield "a Celery worker (Redis broker)"
+        yield "a Celery worker (Redis broker)", log_path
     finally:
         app.conf.task_always_eager = True
         worker.terminate()
