@@ -12,14 +12,31 @@ Never cached: staff (they see drafts and editor-only counts), anonymous visitors
 GET, any query string but `?page=N`, previews and "view as" (they do not come through `serve`).
 
 The content version is one token for the whole knowledge hub, replaced whenever any page is
-saved, published, unpublished, moved or deleted, any page's audience changes, or a document,
-image or collection changes (a section lists its articles, an article shows related ones, its
-breadcrumbs and document links): an editor's change is visible on the next request, for
-everyone. It is replaced at once and again on commit, so a reader who rendered mid-transaction
-cannot store old content under the new version.
+saved, published, unpublished, moved or deleted, any page's audience or view restrictions
+change, or a document, image, collection or site changes (a section lists its articles, an
+article shows related ones, its breadcrumbs and document links): an editor's change is visible
+on the next request, for everyone. It is replaced at once and again on commit, so a reader who
+rendered mid-transaction cannot store old content under the new version.
+
+One cache round trip per page view (after the reach, which hub/audience.py reads): the content
+version, the page entry, the person's own parts, the site, the route entry and what the header
+and footer read (hub/context_processors.py) come in one `get_many`.
+
+- The person's own parts (their vote and subscription state, knowledge/personal.py) are cached
+  per member and page (host and path; never for staff, who see editor-only counts). An entry
+  counts only while the person's stamp is the one it was stored with (replaced whenever one of
+  their votes or subscriptions changes, signals.py, at once and again on commit) and it was
+  stored for the same page.
+- The Wagtail site of the host (with its root page and the site root paths), and for each path
+  the page as the routing loaded it with its effective audience and Wagtail's view restrictions
+  (KnowledgeIndexPage.route, AudiencePage.keep_for_serving), are kept under the content version,
+  which a change of any of them replaces: a page not cached yet for this reader's reach or
+  language is served without looking all that up in the database again. Both are kept pickled,
+  so a cache hit does not unpack them. A page with view restrictions is never shared.
 """
 
 import hashlib
+import pickle
 import uuid
 from dataclasses import dataclass
 
@@ -30,9 +47,14 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from hub import audience
+from hub.context_processors import get_many_with_chrome
 
 CONTENT_VERSION_KEY = "knowledge:content-version:v1"
 PAGE_KEY = "knowledge:page:v1:{}"
+SITE_KEY = "knowledge:site:v1:{}"
+ROUTE_KEY = "knowledge:route:v1:{}"
+PERSONAL_STAMP_KEY = "knowledge:personal:v1:stamp:{}"
+PERSONAL_KEY = "knowledge:personal:v1:{}:{}"
 PAGE_CACHE_SECONDS = 6 * 3600
 _VERSION_SECONDS = 30 * 24 * 3600
 REQUEST_ATTR = "_knowledge_page_cache"
@@ -55,8 +77,18 @@ class CachedPage:
 
 @dataclass
 class Pending:
-    key: str
+    """What this request read from the cache, and what it may store there."""
+
     version: str
+    site_key: str
+    site_cached: bool
+    route_key: str
+    route_entry: tuple | None = None
+    routed: tuple | None = None  # (url_path, the pickled page) the routing looked up
+    key: str | None = None  # None: this request is not served from (or stored in) the cache
+    personal_key: str | None = None
+    personal_stamp: str | None = None
+    personal_entry: tuple | None = None
     shared_html: str | None = None
 
 
@@ -72,11 +104,28 @@ def bump_content_version() -> None:
         transaction.on_commit(_set_new_version)
 
 
-def _key_for(request, path: str) -> str | None:
-    if request.method != "GET":
-        return None
+def forget_personal(user_id: int) -> None:
+    """The person's votes or subscriptions changed: their cached own parts no longer count."""
+    key = PERSONAL_STAMP_KEY.format(user_id)
+    cache.set(key, uuid.uuid4().hex, _VERSION_SECONDS)
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, _VERSION_SECONDS))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _member_get(request) -> bool:
+    """A GET by a signed-in, active member: the requests whose pages and personal parts are
+    cached (staff see drafts and editor-only counts, so nothing of theirs is)."""
     user = request.user
-    if not user.is_authenticated or not user.is_active or user.is_staff:
+    return (
+        request.method == "GET" and user.is_authenticated and user.is_active and not user.is_staff
+    )
+
+
+def _key_for(request, path: str) -> str | None:
+    if not _member_get(request):
         return None
     page_number = ""
     if request.GET:
@@ -84,29 +133,73 @@ def _key_for(request, path: str) -> str | None:
         if set(request.GET) != {"page"} or len(numbers) != 1 or not numbers[0].isdigit():
             return None
         page_number = numbers[0]
-    reach = audience.reach_of(user)
+    reach = audience.reach_of(request.user)
     if reach.everything or reach.drafts:
         return None
-    raw = "|".join((request.get_host(), path, page_number, get_language() or "", reach.digest()))
-    return PAGE_KEY.format(hashlib.sha256(raw.encode()).hexdigest())
+    return PAGE_KEY.format(
+        _digest(request.get_host(), path, page_number, get_language() or "", reach.digest())
+    )
 
 
 def lookup(request, path: str):
-    """A response from the cache, or None (then the request carries what `store` needs)."""
+    """A response from the cache, or None (then the request carries what `store_after_render`
+    needs, and the site and the page as the route entry keeps them, where the routing looks)."""
     key = _key_for(request, path)
-    if key is None:
-        return None
-    found = cache.get_many([CONTENT_VERSION_KEY, key])
+    site_key = SITE_KEY.format(_digest(request.get_host(), request.get_port()))
+    route_key = ROUTE_KEY.format(_digest(request.get_host(), request.get_port(), path))
+    wanted = [CONTENT_VERSION_KEY, site_key, route_key]
+    personal_key = stamp_key = None
+    if _member_get(request):
+        # Per person and page (whatever the query string: `?page=N` shows the same own parts).
+        user_id = request.user.pk
+        personal_key = PERSONAL_KEY.format(user_id, _digest(request.get_host(), path))
+        stamp_key = PERSONAL_STAMP_KEY.format(user_id)
+        wanted += [personal_key, stamp_key]
+    if key is not None:
+        wanted.append(key)
+    found = get_many_with_chrome(request, wanted)
     version = found.get(CONTENT_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         if not cache.add(CONTENT_VERSION_KEY, version, _VERSION_SECONDS):
             version = cache.get(CONTENT_VERSION_KEY) or version
-    entry = found.get(key)
+
+    def current(entry_key):
+        entry = found.get(entry_key) if entry_key is not None else None
+        return entry if entry is not None and entry[0] == version else None
+
+    pending = Pending(
+        version=version,
+        site_key=site_key,
+        site_cached=False,
+        route_key=route_key,
+        route_entry=current(route_key),
+        key=key,
+        personal_key=personal_key,
+        personal_stamp=found.get(stamp_key) if stamp_key else None,
+        personal_entry=found.get(personal_key) if personal_key else None,
+    )
+    setattr(request, REQUEST_ATTR, pending)
+    entry = found.get(key) if key is not None else None
     if entry is not None and entry["version"] == version:
         return _respond(request, entry)
-    setattr(request, REQUEST_ATTR, Pending(key=key, version=version))
+    site_entry = current(site_key)
+    if site_entry is not None:
+        pending.site_cached = _use_site(request, site_entry[1])
     return None
+
+
+def _use_site(request, blob: bytes) -> bool:
+    """Put the kept site (kept pickled, so that a cache hit, which needs no site, does not
+    unpack it) where Wagtail looks for the request's site and its root paths."""
+    try:
+        site, root_paths = pickle.loads(blob)  # noqa: S301 (our own entry, see _store_site)
+    except Exception:  # written by another release: look the site up instead
+        return False
+    request._wagtail_site = site  # where Site.find_for_request keeps the request's site
+    if root_paths is not None:
+        request._wagtail_cached_site_root_paths = root_paths  # Page._get_site_root_paths
+    return True
 
 
 def _respond(request, entry: dict):
@@ -125,34 +218,133 @@ def _respond(request, entry: dict):
     return response
 
 
+def cached_personal(request, page) -> dict | None:
+    """The person's own parts of `page` as cached, when they still count."""
+    pending = getattr(request, REQUEST_ATTR, None)
+    if pending is None or pending.personal_key is None:
+        return None
+    entry = pending.personal_entry
+    if entry is None or pending.personal_stamp is None:
+        return None
+    stamp, page_pk, context = entry
+    if stamp != pending.personal_stamp or page_pk != page.pk:
+        return None
+    return context
+
+
+def store_personal(request, page, context: dict) -> None:
+    """Keep the person's own parts of `page` (read from the database) for their next visit."""
+    pending = getattr(request, REQUEST_ATTR, None)
+    if pending is None or pending.personal_key is None:
+        return
+    stamp = pending.personal_stamp
+    if stamp is None:
+        stamp_key = PERSONAL_STAMP_KEY.format(request.user.pk)
+        stamp = uuid.uuid4().hex
+        if not cache.add(stamp_key, stamp, _VERSION_SECONDS):
+            stamp = cache.get(stamp_key)
+            if stamp is None:
+                return
+    cache.set(pending.personal_key, (stamp, page.pk, context), PAGE_CACHE_SECONDS)
+
+
+def routed_page(request, url_path: str):
+    """The page at `url_path` as the route entry keeps it (a fresh copy, with its effective
+    audience and view restrictions), or None: then the routing looks it up and calls
+    `remember_route`."""
+    pending = getattr(request, REQUEST_ATTR, None)
+    entry = pending.route_entry if pending is not None else None
+    if entry is None or entry[1] != url_path:
+        return None
+    try:
+        page = pickle.loads(entry[2])  # noqa: S301 (our own entry, written by remember_route)
+    except Exception:  # a page type a new release no longer has: look the path up instead
+        return None
+    if entry[3] is not None:
+        page.keep_for_serving(entry[3])
+    return page
+
+
+def remember_route(request, url_path: str, page) -> None:
+    """The routing found `page` at `url_path` in the database: keep a copy of it as loaded
+    (before serving adds anything to it) for the route entry, stored once the page rendered."""
+    pending = getattr(request, REQUEST_ATTR, None)
+    if pending is not None:
+        pending.routed = (url_path, pickle.dumps(page))
+
+
+def _kept_for_serving(page) -> tuple | None:
+    kept = getattr(page, "kept_for_serving", None)
+    return kept() if kept is not None else None
+
+
+def _store_route(request, pending: Pending, page) -> None:
+    """Keep the page the routing looked up (as loaded), with the audience and view restrictions
+    it was served under, for this path, under the content version."""
+    if pending.routed is None:
+        return
+    url_path, blob = pending.routed
+    entry = (pending.version, url_path, blob, _kept_for_serving(page))
+    cache.set(pending.route_key, entry, PAGE_CACHE_SECONDS)
+
+
 def remember_shared(context, html: str) -> None:
     """Called by `{% shared_fragment %}` with what it rendered."""
     request = context.get("request")
     pending = getattr(request, REQUEST_ATTR, None) if request is not None else None
-    if pending is not None:
+    if pending is not None and pending.key is not None:
         pending.shared_html = html
 
 
+def _store_site(request, pending: Pending) -> None:
+    """Keep the site this request looked up in the database, with its root page as the routing
+    used it and the site root paths the page's links read, under the content version."""
+    site = getattr(request, "_wagtail_site", None)
+    if pending.site_cached or site is None:
+        return
+    root = site.root_page.__dict__.get("specific")  # loaded by the routing; never a new query
+    if root is None:
+        return
+    site.root_page = root
+    root_paths = getattr(request, "_wagtail_cached_site_root_paths", None)
+    blob = pickle.dumps((site, root_paths))
+    cache.set(pending.site_key, (pending.version, blob), PAGE_CACHE_SECONDS)
+
+
 def store_after_render(request, response) -> None:
-    """Once the page has rendered, keep its shared part (when it was a cacheable page)."""
+    """Once the page has rendered, keep the site and the route it was served through and, when
+    it was a cacheable page, its shared part."""
     pending = getattr(request, REQUEST_ATTR, None)
     if pending is None or not isinstance(response, TemplateResponse):
         return
-    patch_cache_control(response, private=True, no_cache=True)
     page = (response.context_data or {}).get("page")
-    kind = getattr(page, "page_cache_kind", None)
-    if kind is None:
-        return
-    response[HEADER] = "miss"
+    kind = None
+    if pending.key is not None:
+        patch_cache_control(response, private=True, no_cache=True)
+        kind = getattr(page, "page_cache_kind", None)
+        if kind is not None:
+            response[HEADER] = "miss"
 
     def store(rendered):
-        if pending.shared_html is None or rendered.status_code != 200:
+        if rendered.status_code != 200:
             return
+        _store_site(request, pending)
+        _store_route(request, pending, page)
+        if kind is None or pending.shared_html is None:
+            return
+        kept = _kept_for_serving(page)
+        if kept is not None and kept[1]:
+            return  # Wagtail's view restrictions (groups) are checked per request: never shared
         entry = {
             "version": pending.version,
             "html": pending.shared_html,
             "template": response.template_name,
-            "page": {"pk": page.pk, "title": page.title, "url": page.url, "kind": kind},
+            "page": {
+                "pk": page.pk,
+                "title": page.title,
+                "url": page.get_url(request),
+                "kind": kind,
+            },
         }
         cache.set(pending.key, entry, PAGE_CACHE_SECONDS)
 

@@ -11,8 +11,14 @@ from hub.models import AudienceMixin
 
 @hooks.register("before_serve_page")
 def enforce_audience(page, request, serve_args, serve_kwargs):
-    """Our rule, not Wagtail's page privacy, decides who may see a page."""
+    """Our rule, not Wagtail's page privacy, decides who may see a page. The served copy keeps
+    its audience and view restrictions, read once: Wagtail's check of the restrictions (after
+    this hook), the page's own parts (related articles) and the page cache read them again."""
+    from knowledge.models import AudiencePage
+
     specific = page.specific
+    if isinstance(specific, AudiencePage):
+        specific.keep_for_serving()
     if isinstance(specific, AudienceMixin) and not audience.visible_to(request.user, specific):
         raise Http404
 

@@ -1,17 +1,24 @@
 """The audience-keyed page cache (knowledge/page_cache.py): a cached page is shared only by
 people with exactly the same reach, never shows another audience's content or another
 person's vote, comment or CSRF token, and an editor's change (restricting, unpublishing) takes
-effect on the next request. Plus the reach cache of hub/audience.py it stands on."""
+effect on the next request. The person's own parts, the header's count and the site it reads
+in the same round trip follow their changes at once. Plus the reach cache of hub/audience.py it
+stands on."""
 
 import re
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from wagtail.models import Site
 
 from accounts.services import membership_set
 from knowledge.models import ArticlePage, SectionPage
 from knowledge.page_cache import HEADER
+from notifications.services import notify
+from tests.conftest import require
 from tests.factories import make_member
 from tests.knowledge.conftest import add_document, add_page
 
@@ -149,11 +156,13 @@ def test_a_section_page_is_cached_per_page_number(world):
     assert "Article 24" in second and "Article 24" not in first
 
 
-def test_a_cached_hit_runs_only_the_personal_queries(world, article, django_assert_max_num_queries):
+def test_a_cached_hit_runs_only_session_and_user_queries(
+    world, article, django_assert_max_num_queries
+):
     anna = _client(world.anna)
     anna.get(article.url)
-    # session, user, the person's own vote, their subscription
-    with django_assert_max_num_queries(4):
+    # session and user; the person's own vote and subscription are cached beside the page
+    with django_assert_max_num_queries(2):
         response = anna.get(article.url)
     assert response[HEADER] == "hit"
 
@@ -168,3 +177,122 @@ def test_the_reach_follows_membership_changes(world, article):
     assert clara.get(router_only.url).status_code == 200
     aurora.products.set([world.switch])
     assert clara.get(router_only.url).status_code == 404
+
+
+def test_own_parts_of_a_cached_page_follow_subscriptions_and_votes(world, article):
+    anna = _client(world.anna)
+    subscription_url = f"/knowledge-hub/pages/{article.pk}/subscription/"
+    anna.get(article.url)
+    response, html = _get(anna, article.url)
+    assert response[HEADER] == "hit" and "Subscribe to updates" in html
+    anna.post(subscription_url, {"subscribed": "1"})
+    response, html = _get(anna, article.url)
+    assert response[HEADER] == "hit" and "You follow this page." in html
+    anna.post(subscription_url, {"subscribed": "0"})
+    response, html = _get(anna, article.url)
+    assert "You follow this page." not in html and "Subscribe to updates" in html
+    anna.post(f"/knowledge-hub/articles/{article.pk}/feedback/", {"helpful": "yes"})
+    response, html = _get(anna, article.url)
+    assert response[HEADER] == "hit" and "You found this helpful." in html
+
+
+def test_the_header_count_on_a_cached_page_follows_new_notifications(
+    world, article, django_capture_on_commit_callbacks
+):
+    anna = _client(world.anna)
+    anna.get(article.url)
+    response, html = _get(anna, article.url)
+    assert response[HEADER] == "hit" and 'class="badge count"' not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([world.anna], kind="knowledge.updated", title="Changed", url=article.url)
+    response, html = _get(anna, article.url)
+    assert response[HEADER] == "hit"
+    assert html.count('class="badge count">1<') == 2  # the narrow menu and the wide bar
+
+
+def test_a_site_change_counts_at_once(world, article):
+    anna = _client(world.anna)
+    for url in (article.url, f"{article.url}?utm=1"):
+        assert anna.get(url).status_code == 200
+        assert anna.get(url).status_code == 200  # the site (and the page) from the cache
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.is_default_site = "elsewhere.test", False
+    site.save()
+    for url in (article.url, f"{article.url}?utm=1"):
+        assert anna.get(url).status_code == 404
+
+
+@pytest.fixture
+def cache_round_trips(monkeypatch):
+    """The names of the Redis operations the cache performs (each one round trip)."""
+    backend = caches["default"]
+    require(isinstance(backend, RedisCache), "the Redis cache (REDIS_URL)")
+    client = backend._cache
+    calls: list[str] = []
+
+    def counting(name, original):
+        def counted(*args, **kwargs):
+            calls.append(name)
+            return original(*args, **kwargs)
+
+        return counted
+
+    for name in ("get", "get_many", "set", "add", "delete", "set_many", "delete_many", "incr"):
+        monkeypatch.setattr(client, name, counting(name, getattr(client, name)))
+    return calls
+
+
+def test_a_cached_hit_reads_the_cache_in_three_round_trips(world, article, cache_round_trips):
+    anna = _client(world.anna)
+    anna.get(article.url)
+    anna.get(article.url)
+    cache_round_trips.clear()
+    assert anna.get(article.url)[HEADER] == "hit"
+    # The moderation restriction (middleware), the reach (hub/audience.py), then in one: the
+    # content version, the page, the person's own parts, the site, the header's unread count
+    # and the footer's portal settings.
+    assert cache_round_trips == ["get", "get_many", "get_many"]
+
+
+def test_the_route_entry_follows_renames_and_audience_changes(world, article):
+    """Past the page cache (any query string) the routing still reads the page and its audience
+    from the route entry; an editor's change counts at once all the same."""
+    clara = _client(world.clara)
+    url = f"{article.url}?utm=1"
+    assert clara.get(url).status_code == 200
+    assert clara.get(url).status_code == 200  # routed from the entry
+    page = ArticlePage.objects.get(pk=article.pk)
+    page.audience_products = [world.router]
+    page.save_revision(user=world.editor).publish()
+    assert clara.get(url).status_code == 404
+    anna = _client(world.anna)
+    assert anna.get(url).status_code == 200
+    page = ArticlePage.objects.get(pk=article.pk)
+    page.slug = "renamed-article"
+    page.save_revision(user=world.editor).publish()
+    assert anna.get(url).status_code == 404
+    renamed = ArticlePage.objects.get(pk=article.pk).url
+    assert renamed.endswith("/renamed-article/") and anna.get(f"{renamed}?utm=1").status_code == 200
+
+
+def test_a_page_with_view_restrictions_is_never_shared(world, article):
+    """Wagtail's view restrictions (groups) are checked on every request, never skipped by a
+    copy that someone in the group left in the cache."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    insiders = Group.objects.create(name="Insiders")
+    world.anna.groups.add(insiders)
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(insiders)
+    aurora = world.anna.memberships.get().organisation
+    anne = make_member(aurora, roles=[world.technician], email="anne@aurora.test")
+    anna = _client(world.anna)
+    for _ in range(2):
+        response = anna.get(article.url)
+        assert response.status_code == 200 and response[HEADER] == "miss"
+    assert _client(anne).get(article.url).status_code == 302
+    restriction.groups.remove(insiders)
+    assert anna.get(article.url).status_code == 302  # the change counts at once
