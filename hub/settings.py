@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.deliver_announcements",
         "schedule": 300.0,
     },
+    # Knowledge followers (published and updated articles, import summaries) not yet told.
+    "knowledge-subscriber-notices-retry": {
+        "task": "knowledge.tasks.deliver_subscriber_notices",
+        "schedule": 300.0,
+    },
     # Images uploaded for a post that was never written (older than a day).
     "community-orphan-images": {"task": "community.tasks.remove_orphan_images", "schedule": 3600.0},
 }

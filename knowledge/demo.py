@@ -227,8 +227,8 @@ def seed(*, stdout) -> None:
 #
 # Generated deterministically from help topics × devices, in English, with a Finnish section
 # for Finland and a German one for DACH. Wagtail's locales are off (WAGTAIL_I18N_ENABLED is
-# False: one tree), so the language of a page is said by the section it lives in and by a tag
-# ("suomeksi", "deutsch"). Pages are created as code creates Wagtail pages (one save, live, no
+# False: one tree), so the language of a page is its `language` field (search tokenises by it,
+# templates mark it with `lang`), beside a tag ("suomeksi", "deutsch") readers can filter by. Pages are created as code creates Wagtail pages (one save, live, no
 # revision: an editor's first edit makes one), which keeps the full demo well under a minute.
 
 # slug, name in titles, family section, product, IP address, firmware, ports
@@ -473,7 +473,7 @@ _LANG = {CLOSING: "en", FINNISH_CLOSING: "fi", GERMAN_CLOSING: "de"}
 
 def _help_articles():
     """Every article of the help centre: (section path, slug, title, summary, audience,
-    category, body builder arguments, tags). Deterministic."""
+    body builder arguments, tags, language). Deterministic."""
     for slug, name, family, product, ip, fw, ports in DEVICES:
         kind = KIND[family]
         base = family if family == "gateways" else f"{family}/{slug}"
@@ -494,6 +494,7 @@ def _help_articles():
                     closing=CLOSING,
                 ),
                 [category, kind],
+                "en",
             )  # fmt: skip
     for devices, topics, steps, callout, closing, section, lang_tag, ip, kind in (
         (FINNISH_DEVICES, FINNISH_TOPICS, FINNISH_STEPS, FINNISH_CALLOUT, FINNISH_CLOSING,
@@ -501,6 +502,7 @@ def _help_articles():
         (GERMAN_DEVICES, GERMAN_TOPICS, GERMAN_STEPS, GERMAN_CALLOUT, GERMAN_CLOSING,
          "auf-deutsch", "deutsch", "192.168.0.10", "switch"),
     ):  # fmt: skip
+        language = _LANG[closing]
         for slug, name, product in devices:
             for topic, title, summary, category in topics:
                 summary_text = summary.format(d=name)
@@ -515,6 +517,7 @@ def _help_articles():
                         summary=summary_text, steps=steps, callout=callout, closing=closing,
                     ),
                     [lang_tag, category],
+                    language,
                 )  # fmt: skip
     for section, slug, title, summary, aud in GENERAL:
         yield (
@@ -525,6 +528,7 @@ def _help_articles():
             aud,
             None,
             [section.split("/")[0]],
+            "en",
         )
 
 
@@ -604,21 +608,32 @@ def seed_help_centre(*, stdout, full: bool) -> int:
 
     today = timezone.localdate()
     created = 0
-    for n, (section, slug, title, summary, aud, body, tag_names) in enumerate(_help_articles()):
+    relabel: dict[str, list[int]] = {}
+    articles = enumerate(_help_articles())
+    for n, (section, slug, title, summary, aud, body, tag_names, language) in articles:
         if not full and n % 12:
             continue  # the sample: every twelfth article (all kinds, both languages)
         if f"{section}/{slug}" in existing:
+            if language != "en":
+                relabel.setdefault(language, []).append(existing[f"{section}/{slug}"])
             continue
         blocks = _help_body(**body) if body else [("paragraph", f"<p>{summary}</p>" + CLOSING)]
         page = ArticlePage(
             title=title,
             slug=slug,
+            language=language,
             summary=summary,
             body=blocks,
             last_reviewed=today - datetime.timedelta(days=3 + (n * 7) % 400),
         )
         add(section, page, aud, [tag(t) for t in tag_names])
         created += 1
+    # Finnish and German articles seeded before pages had a language: said once, and saved so
+    # that the search index and the page cache hear of it.
+    for language, ids in relabel.items():
+        for page in ArticlePage.objects.filter(pk__in=ids).exclude(language=language):
+            page.language = language
+            page.save(update_fields=["language"])
     stdout.write(f"Knowledge: help centre with {created} new articles.")
     return created
 

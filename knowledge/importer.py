@@ -16,6 +16,9 @@ Shape of the work:
    (existing pages by key, images by hash), so the cost per file does not grow with the size
    of the import. Links to pages made later in the run are set in a second pass, when every
    page has an id.
+4. Followers are told once: while the run publishes, the per-page notices are held
+   (`subscriber_notices_held`); at the end one summary row goes out for the whole import
+   (`import_announce`: "N articles added and M updated in <section>").
 """
 
 from __future__ import annotations
@@ -113,6 +116,7 @@ class ImportReport:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    announced: bool = False  # followers get one summary of what was published
 
     @property
     def imported(self) -> int:
@@ -686,12 +690,14 @@ class Importer:
         section,
         audience: AudienceChoice | None = None,
         publish: bool = False,
+        language: str = "en",
         user=None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         batch_size: int = 50,
         stdout=None,
     ):
         self.section = section
+        self.language = language
         self.batch_size = max(1, batch_size)
         self.audience = audience or AudienceChoice()
         self.publish = publish
@@ -975,6 +981,7 @@ class Importer:
                         blocks = resolve_pending(blocks, lambda _n: None)
                     page = ArticlePage(
                         title=converted.title,
+                        language=self.language,
                         slug=source.key.rpartition("/")[2],
                         summary=converted.summary,
                         body=blocks,
@@ -996,10 +1003,12 @@ class Importer:
             and latest.summary == converted.summary
             and _comparable(latest.body.raw_data) == _comparable(blocks)
             and self._own_ids(latest) == self.audience.ids()
+            and latest.language == self.language
         )
         if same and (not self.publish or (page.live and not page.has_unpublished_changes)):
             return "unchanged"
         latest.title = converted.title
+        latest.language = self.language
         latest.summary = converted.summary
         latest.body = blocks
         self._set_audience(latest)
@@ -1031,9 +1040,39 @@ class Importer:
     # -- the run ---------------------------------------------------------------------------
 
     def run(self, root: Path) -> ImportReport:
+        """Import the folder; with --publish, followers then get one summary of it."""
+        from knowledge.services import subscriber_notices_held
+
+        started, started_at = time.monotonic(), timezone.now()
+        with subscriber_notices_held():
+            written = self._run(root)
+        if self.publish:
+            self._announce(written, started_at)
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+    def _announce(self, written: set[int], started_at) -> None:
+        """One notice for the whole import: the articles it published for the first time (added)
+        and those it changed that readers saw before (updated)."""
+        from knowledge.models import ArticlePage
+        from knowledge.services import import_announce
+
+        added, updated = [], []
+        for pk, first_published_at in ArticlePage.objects.filter(
+            pk__in=written, live=True
+        ).values_list("pk", "first_published_at"):
+            new = first_published_at is None or first_published_at >= started_at
+            (added if new else updated).append(pk)
+        notice = import_announce(
+            section=self.section, added_ids=added, updated_ids=updated, actor=self.user
+        )
+        self.report.announced = notice is not None
+
+    def _run(self, root: Path) -> set[int]:
+        """Both passes; returns the ids of the articles created or changed."""
         from knowledge.models import ArticlePage
 
-        started = time.monotonic()
+        written: set[int] = set()
         self._scan = scan(root)
         self.report.skipped.extend(self._scan.skipped)
         self._load_existing()
@@ -1052,6 +1091,8 @@ class Importer:
                             self.report.created += 1
                         elif outcome in ("updated", "unchanged"):
                             setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+                        if outcome in ("created", "relink", "updated"):
+                            written.add(self._ids[source.key])
                         bar.advance()
         # Pass 2: every page has an id now; links to pages made later in the run are set.
         for start in range(0, len(later), self.batch_size):
@@ -1066,6 +1107,8 @@ class Importer:
                             page = ArticlePage.objects.get(pk=self._ids[source.key])
                             result = self._update(page, blocks, converted)
                             setattr(self.report, result, getattr(self.report, result) + 1)
+                            if result == "updated":
+                                written.add(page.pk)
                     except Exception as exc:  # reported like pass 1
                         reason = f"error: {exc!r}"[:300]
                         self.report.skipped.append(Skipped(str(source.rel), reason))
@@ -1076,5 +1119,4 @@ class Importer:
                     self.report.warnings.append(
                         Skipped(str(source.rel), f"link to {target} not kept: it was skipped")
                     )
-        self.report.seconds = time.monotonic() - started
-        return self.report
+        return written

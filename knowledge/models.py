@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -31,7 +32,7 @@ from wagtail.models import Collection, Page
 from hub import audience
 from hub.models import Audience, AudienceMixin, Product, Region, Role
 from hub.search.registry import searchable
-from knowledge import personal
+from knowledge import page_cache, personal
 from knowledge.blocks import BaseStreamBlock, block_text
 from knowledge.forms import AudiencePageForm
 from knowledge.storage import private_document_storage
@@ -69,7 +70,10 @@ class AudiencePage(AudienceMixin, Page):
 
     def audience(self) -> Audience:
         """The effective audience, in one query (a page view reads it for every page it
-        serves), or from prefetched relations when they are there."""
+        serves), or from prefetched relations when they are there, or as kept for serving."""
+        kept = self.kept_for_serving()
+        if kept is not None:
+            return kept[0]
         names = self.audience_prefetch()
         prefetched = getattr(self, "_prefetched_objects_cache", {})
         if all(name in prefetched for name in names) or self.pk is None:
@@ -88,6 +92,30 @@ class AudiencePage(AudienceMixin, Page):
         return Audience(
             products=frozenset(found[0]), regions=frozenset(found[1]), roles=frozenset(found[2])
         )
+
+    def get_view_restrictions(self):
+        """Wagtail's view restrictions on this page and its ancestors (a query set), or as kept
+        for serving (a list)."""
+        kept = self.kept_for_serving()
+        if kept is not None:
+            return kept[1]
+        return super().get_view_restrictions()
+
+    def keep_for_serving(self, kept: tuple | None = None) -> None:
+        """Read once what serving this page checks (its effective audience, and Wagtail's view
+        restrictions on it and its ancestors) and keep it on this instance for the rest of its
+        life; or keep `kept`, as the page cache's route entry knew it. Only on the copy of a page
+        that one request serves: the checks, the related articles and the page cache read it
+        again (knowledge/wagtail_hooks.py, knowledge/page_cache.py)."""
+        if kept is None:
+            if self.kept_for_serving() is not None:
+                return
+            kept = (self.audience(), list(super().get_view_restrictions()))
+        self.__dict__["_kept_for_serving"] = kept
+
+    def kept_for_serving(self) -> tuple | None:
+        """(audience, view restrictions) as kept for serving, or None."""
+        return self.__dict__.get("_kept_for_serving")
 
     def save(self, *args, **kwargs):
         # Keeping the derived audience in step is part of storing the page, on every path that
@@ -128,27 +156,36 @@ class KnowledgeIndexPage(Page):
 
     def route(self, request, path_components):
         """The whole path in one lookup (by `url_path`, which Wagtail keeps in step on moves
-        and slug changes) instead of one query per segment. Falls back to Wagtail's walk for a
-        page type with a route of its own, and for paths that match no page."""
+        and slug changes) instead of one query per segment, or none while the page cache's
+        route entry for the path counts (knowledge/page_cache.py). Falls back to Wagtail's walk
+        for a page type with a route of its own, and for paths that match no page."""
         if path_components:
             url_path = self.url_path + "/".join(path_components) + "/"
-            found = (
-                # by slug first: it is indexed, url_path is not
-                Page.objects.filter(
-                    slug=path_components[-1], url_path=url_path, path__startswith=self.path
-                )
-                .values_list("pk", "content_type_id")
-                .first()
-            )
-            if found is not None:
-                from django.contrib.contenttypes.models import ContentType
-
-                model = ContentType.objects.get_for_id(found[1]).model_class()
-                if model is not None and model.route is Page.route:
-                    page = model.objects.filter(pk=found[0]).first()
-                    if page is not None:
-                        return page.route(request, [])
+            page = page_cache.routed_page(request, url_path)
+            if page is None:
+                page = self._page_at(url_path, slug=path_components[-1])
+                if page is not None:
+                    page_cache.remember_route(request, url_path, page)
+            if page is not None:
+                return page.route(request, [])
         return super().route(request, path_components)
+
+    def _page_at(self, url_path: str, *, slug: str):
+        """The specific page at `url_path` below this root, when its type routes the plain way."""
+        found = (
+            # by slug first: it is indexed, url_path is not
+            Page.objects.filter(slug=slug, url_path=url_path, path__startswith=self.path)
+            .values_list("pk", "content_type_id")
+            .first()
+        )
+        if found is None:
+            return None
+        from django.contrib.contenttypes.models import ContentType
+
+        model = ContentType.objects.get_for_id(found[1]).model_class()
+        if model is None or model.route is not Page.route:
+            return None
+        return model.objects.filter(pk=found[0]).first()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -207,8 +244,22 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
+def content_language_field():
+    """The language content is written in: the search index tokenises its text with that
+    language's rules, and templates mark it (`lang`) so that screen readers pronounce it."""
+    return models.CharField(
+        _("content language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language this is written in (search and screen readers use it)."),
+    )
+
+
 class SearchablePage(AudiencePage):
     """The search protocol shared by the page types with content (hub/search/registry.py)."""
+
+    language = content_language_field()
 
     class Meta:
         abstract = True
@@ -243,7 +294,7 @@ class SearchablePage(AudiencePage):
             "excerpt": self.summary,
             "body": self.body_text()[:20000],
             "url": self.url,
-            "language": "en",
+            "language": self.language,
             **audience.document_fields(self),
             "tags": self.search_tags(),
             "published_at": _timestamp(self.first_published_at),
@@ -285,6 +336,7 @@ class ArticlePage(SearchablePage):
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
 
     content_panels = Page.content_panels + [
+        FieldPanel("language"),
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldPanel("last_reviewed"),
@@ -309,14 +361,20 @@ class ArticlePage(SearchablePage):
         from knowledge import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["tag_names"] = self.search_tags()
+        tags = list(self.tags.all())
+        context["tag_names"] = sorted(tag.name for tag in tags)
         anchors = heading_anchors(self.body)
         context["body_blocks"] = [(block, anchors.get(block.id)) for block in self.body]
         if len(anchors) >= TOC_MIN_HEADINGS:
             context["toc"] = [
                 (anchors[block.id], str(block.value)) for block in self.body if block.id in anchors
             ]
-        context["related"] = selectors.related_articles(page=self, user=request.user)
+        context["related"] = selectors.related_articles(
+            page=self,
+            user=request.user,
+            tag_ids=[tag.pk for tag in tags],
+            product_ids=self.audience().products,
+        )
         context.update(personal.context_for(self, request))
         return context
 
@@ -359,6 +417,35 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.page_id}"
+
+
+class SubscriberNotice(models.Model):
+    """An outbox row: followers are to be told that an article was published or updated, or
+    that an import added and changed articles in a section. Written in the publishing
+    transaction; `knowledge.tasks` tells the people after commit and deletes it. It keeps what
+    the notifications are built from (the kind, the page, for an import the pages), not a
+    title, so that each person reads it in their own language and only what they may see then.
+    A row that failed stays, with its attempts and error, for the retry (beat)."""
+
+    wagtail_reference_index_ignore = True
+    kind = models.CharField(max_length=40)
+    # The article (published, updated), or the section an import went into.
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # An import: the articles it published for the first time, and those it changed.
+    added_page_ids = models.JSONField(default=list, blank=True)
+    updated_page_ids = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.page_id}"
 
 
 # --- News ------------------------------------------------------------------------------------
@@ -404,6 +491,7 @@ class NewsPage(SearchablePage):
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [
+        FieldPanel("language"),
         FieldPanel("date"),
         FieldPanel("summary"),
         FieldPanel("image"),
@@ -429,6 +517,7 @@ class Document(AudienceMixin, AbstractDocument, ClusterableModel):
         upload_to="documents", storage=private_document_storage, verbose_name=_("file")
     )
     description = models.TextField(_("description"), blank=True, max_length=1000)
+    language = content_language_field()
     # Wagtail's own document model stays installed: these two need reverse names of their own.
     uploaded_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -446,6 +535,7 @@ class Document(AudienceMixin, AbstractDocument, ClusterableModel):
 
     admin_form_fields = WagtailDocument.admin_form_fields + (
         "description",
+        "language",
         "audience_products",
         "audience_regions",
         "audience_roles",
@@ -476,7 +566,7 @@ class Document(AudienceMixin, AbstractDocument, ClusterableModel):
             "excerpt": self.description,
             "body": self.description,
             "url": self.url,
-            "language": "en",
+            "language": self.language,
             **audience.document_fields(self),
             "tags": [],
             "published_at": _timestamp(self.created_at),

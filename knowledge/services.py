@@ -1,9 +1,15 @@
 """Writes of the knowledge app."""
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
 
@@ -194,48 +200,277 @@ def subscription_set(*, page, user, subscribed: bool) -> bool:
     return subscribed
 
 
-def subscribers_to_notify(*, page, kind: str, actor=None) -> list:
-    """Who hears about `page`: for a new article the followers of its sections (any level up),
-    for an update the followers of the article; only people who may see it, never the actor."""
-    from hub import audience
-    from knowledge.models import SectionPage, Subscription
+# --- Telling followers -----------------------------------------------------------------------
+#
+# Publishing an article writes one SubscriberNotice row (in the publishing transaction when
+# there is one; Wagtail's own publish runs in autocommit, so the row follows the page at once);
+# after commit `knowledge.tasks.deliver_subscriber_notices` tells the followers (beat retries
+# what is left). So publishing costs the same however many people follow, the audience check
+# runs over everyone at once (`audience.prime_reaches`), and each person reads the title in
+# their own language. An import holds the per-page rows back and writes one summary instead.
 
-    if kind == "knowledge.published":
+PUBLISHED, UPDATED, IMPORTED = "knowledge.published", "knowledge.updated", "knowledge.imported"
+
+_notices_held: ContextVar[bool] = ContextVar("knowledge_subscriber_notices_held", default=False)
+
+
+@contextmanager
+def subscriber_notices_held():
+    """Inside this block publishing an article tells nobody: an import publishes hundreds of
+    pages and sends one summary afterwards (`import_announce`)."""
+    token = _notices_held.set(True)
+    try:
+        yield
+    finally:
+        _notices_held.reset(token)
+
+
+def notify_subscribers(*, page, revision=None, actor=None):
+    """Called when an article is published (the page_published signal). Writes the outbox row
+    (in the caller's transaction, if any) and queues its delivery after commit: a first
+    publication for the followers of the article's sections (any level up), an update for the
+    followers of the article. Who is told is decided at delivery, by what they may see then.
+    Returns the row, or None while notices are held."""
+    from knowledge.models import SubscriberNotice
+
+    if _notices_held.get():
+        return None
+    actor = actor or getattr(revision, "user", None)
+    first = page.first_published_at is None or page.first_published_at == page.last_published_at
+    notice = SubscriberNotice.objects.create(
+        kind=PUBLISHED if first else UPDATED, page_id=page.pk, actor=actor
+    )
+    _schedule_notice_delivery()
+    return notice
+
+
+@transaction.atomic
+def import_announce(*, section, added_ids, updated_ids, actor=None):
+    """After an import that published pages: one outbox row for the whole import, so that each
+    follower of the section, of a section above or below it, or of an article it changed hears
+    once ("N articles added and M updated"), counting only what they may see. Returns the row,
+    or None when the import published nothing."""
+    from knowledge.models import SubscriberNotice
+
+    if not added_ids and not updated_ids:
+        return None
+    notice = SubscriberNotice.objects.create(
+        kind=IMPORTED,
+        page_id=section.pk,
+        actor=actor,
+        added_page_ids=sorted(set(added_ids)),
+        updated_page_ids=sorted(set(updated_ids) - set(added_ids)),
+    )
+    _schedule_notice_delivery()
+    return notice
+
+
+def _schedule_notice_delivery() -> None:
+    """Queue the delivery task once per transaction, after it commits (beat retries the rest).
+    The connection's own list of commit callbacks tells, which a rollback empties too."""
+    connection = transaction.get_connection()
+    if any(
+        getattr(entry[1], "subscriber_notice_delivery", False) for entry in connection.run_on_commit
+    ):
+        return
+
+    def queue_notice_delivery() -> None:
+        queue_notice_delivery.subscriber_notice_delivery = False
+        from knowledge.tasks import deliver_subscriber_notices_task
+
+        deliver_subscriber_notices_task.delay()
+
+    queue_notice_delivery.subscriber_notice_delivery = True
+    transaction.on_commit(queue_notice_delivery, robust=True)
+
+
+def subscriber_notices_deliver(*, limit: int = 500) -> int:
+    """Deliver waiting notices in order, each in a transaction of its own with its row locked
+    (SKIP LOCKED: two workers never tell anyone twice). A row that fails stays, with attempts
+    + 1 and the error, and the others go on. Returns how many rows were delivered."""
+    from knowledge.models import SubscriberNotice
+
+    delivered, failed = 0, set()
+    for _round in range(limit):
+        with transaction.atomic():
+            row = (
+                SubscriberNotice.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("actor")
+                .exclude(pk__in=failed)
+                .order_by("pk")
+                .first()
+            )
+            if row is None:
+                break
+            try:
+                with transaction.atomic():
+                    _deliver_notice(row)
+            except Exception as exc:  # any failure: keep the row for the retry, go on
+                log.exception("subscriber notice %s not delivered", row.pk)
+                failed.add(row.pk)
+                SubscriberNotice.objects.filter(pk=row.pk).update(
+                    attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+                )
+                continue
+            row.delete()
+            delivered += 1
+    return delivered
+
+
+def _deliver_notice(row) -> int:
+    """Tell the followers of one notice who may see it, never the actor: the people in one
+    query, their reaches in bulk, one notify per language (and, for an import, per count).
+    Returns how many were told."""
+    if row.kind == IMPORTED:
+        return _deliver_import(row)
+    if row.kind not in (PUBLISHED, UPDATED):
+        raise ValueError(f"unknown subscriber notice kind {row.kind!r}")
+    from hub import audience
+    from knowledge.models import ArticlePage, SectionPage, Subscription
+
+    page = (
+        ArticlePage.objects.prefetch_related(*ArticlePage.audience_prefetch())
+        .filter(pk=row.page_id)
+        .first()
+    )
+    if page is None or not page.live:  # unpublished before delivery: nobody hears of it
+        return 0
+    if row.kind == PUBLISHED:
         followed = SectionPage.objects.filter(path__in=_ancestor_paths(page)).values("pk")
         subscriptions = Subscription.objects.filter(page_id__in=followed)
     else:
         subscriptions = Subscription.objects.filter(page_id=page.pk)
-    people = {s.user.pk: s.user for s in subscriptions.select_related("user")}
-    return [
-        user
-        for user in people.values()
-        if user.is_active
-        and (actor is None or user.pk != actor.pk)
-        and audience.visible_to(user, page)
-    ]
+    people = _people(subscriptions.values("user_id"), actor_id=row.actor_id)
+    audience.prime_reaches(people)
+    groups: dict[str, list] = {}
+    for person in people:
+        if audience.visible_to(person, page):
+            groups.setdefault(_language_of(person), []).append(person)
+
+    from notifications.services import notify
+
+    url, told = page.url, 0
+    for language, recipients in sorted(groups.items()):
+        with translation.override(language):
+            if row.kind == PUBLISHED:
+                title = gettext("New article: %(title)s") % {"title": page.title}
+            else:
+                title = gettext("Article updated: %(title)s") % {"title": page.title}
+        told += notify(
+            recipients, kind=row.kind, title=title, url=url, body=page.summary, actor=row.actor
+        )
+    return told
+
+
+def _deliver_import(row) -> int:
+    """One summary per follower of the import's section (or of a section above it): the
+    articles it added and updated that the person may see; a follower of a section or an
+    article below it counts only what lies there. Visibility is decided once per person and
+    distinct audience (an import's pages mostly share one)."""
+    from hub import audience
+    from knowledge.models import ArticlePage, SectionPage, Subscription
+
+    section = (
+        SectionPage.objects.prefetch_related(*SectionPage.audience_prefetch())
+        .filter(pk=row.page_id)
+        .first()
+    )
+    if section is None:
+        return 0
+    added = set(row.added_page_ids)
+    pages = list(
+        ArticlePage.objects.filter(pk__in=[*row.added_page_ids, *row.updated_page_ids], live=True)
+        .only("pk", "path", "live")
+        .prefetch_related(*ArticlePage.audience_prefetch())
+    )
+    if not pages:
+        return 0
+    by_audience: dict[Audience, list] = {}
+    for page in pages:
+        by_audience.setdefault(page.audience(), []).append(page)
+    # (added, all) per audience, for the many who follow the whole import
+    totals = {
+        key: (sum(1 for page in group if page.pk in added), len(group))
+        for key, group in by_audience.items()
+    }
+
+    step = section.steplen
+    above = [section.path[:end] for end in range(step, len(section.path) + 1, step)]
+    followed: dict[int, set[str]] = {}
+    subscriptions = Subscription.objects.filter(
+        Q(page__path__in=above) | Q(page__path__startswith=section.path)
+    )
+    for user_id, path in subscriptions.values_list("user_id", "page__path"):
+        followed.setdefault(user_id, set()).add(path)
+    people = _people(list(followed), actor_id=row.actor_id)
+    audience.prime_reaches(people)
+
+    groups: dict[tuple[str, int, int], list] = {}
+    for person in people:
+        if not audience.visible_to(person, section):
+            continue
+        seen = [key for key, group in by_audience.items() if audience.visible_to(person, group[0])]
+        paths = followed[person.pk]
+        if any(section.path.startswith(path) for path in paths):
+            new, total = (sum(totals[key][i] for key in seen) for i in (0, 1))
+        else:  # only parts of it: what lies below the pages followed
+            counted = [
+                page
+                for key in seen
+                for page in by_audience[key]
+                if any(page.path.startswith(path) for path in paths)
+            ]
+            new, total = sum(1 for page in counted if page.pk in added), len(counted)
+        if total:
+            groups.setdefault((_language_of(person), new, total - new), []).append(person)
+
+    from notifications.services import notify
+
+    url, told = section.url, 0
+    for (language, new, changed), recipients in sorted(groups.items()):
+        with translation.override(language):
+            title = _import_title(new, changed, section.title)
+        told += notify(
+            recipients, kind=PUBLISHED if new else UPDATED, title=title, url=url, actor=row.actor
+        )
+    return told
+
+
+def _import_title(added: int, updated: int, section: str) -> str:
+    """The summary's title in the active language."""
+    if added and updated:
+        return ngettext(
+            "%(added)d article added and %(updated)d updated in “%(section)s”",
+            "%(added)d articles added and %(updated)d updated in “%(section)s”",
+            added,
+        ) % {"added": added, "updated": updated, "section": section}
+    if added:
+        return ngettext(
+            "%(count)d article added in “%(section)s”",
+            "%(count)d articles added in “%(section)s”",
+            added,
+        ) % {"count": added, "section": section}
+    return ngettext(
+        "%(count)d article updated in “%(section)s”",
+        "%(count)d articles updated in “%(section)s”",
+        updated,
+    ) % {"count": updated, "section": section}
+
+
+def _people(user_ids, *, actor_id) -> list:
+    """The active people among `user_ids` (ids or a values subquery), less the actor."""
+    from accounts.models import User
+
+    people = User.objects.filter(pk__in=user_ids, is_active=True)
+    if actor_id is not None:
+        people = people.exclude(pk=actor_id)
+    return list(people)
+
+
+def _language_of(user) -> str:
+    known = {code for code, _label in settings.LANGUAGES}
+    return user.language if user.language in known else settings.LANGUAGE_CODE
 
 
 def _ancestor_paths(page) -> list[str]:
     return [page.path[:end] for end in range(page.steplen, len(page.path), page.steplen)]
-
-
-def notify_subscribers(*, page, revision=None, actor=None) -> int:
-    """Called when an article is published: new (first publication) → the followers of its
-    sections; an update → the followers of the article."""
-    try:
-        from notifications.services import notify
-    except ImportError:  # the notifications app is not there (yet)
-        return 0
-    from django.utils.translation import gettext
-
-    actor = actor or getattr(revision, "user", None)
-    first = page.first_published_at is None or page.first_published_at == page.last_published_at
-    kind = "knowledge.published" if first else "knowledge.updated"
-    recipients = subscribers_to_notify(page=page, kind=kind, actor=actor)
-    if not recipients:
-        return 0
-    if first:
-        title = gettext("New article: %(title)s") % {"title": page.title}
-    else:
-        title = gettext("Article updated: %(title)s") % {"title": page.title}
-    return notify(recipients, kind=kind, title=title, url=page.url, body=page.summary, actor=actor)

@@ -88,6 +88,7 @@ class CoursePage(SearchablePage):
     )
 
     content_panels = Page.content_panels + [
+        FieldPanel("language"),
         FieldPanel("summary"),
         FieldPanel("image"),
         FieldPanel("body"),
@@ -119,6 +120,7 @@ class LessonPage(SearchablePage):
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [
+        FieldPanel("language"),
         FieldPanel("summary"),
         FieldPanel("duration_minutes"),
         FieldPanel("body"),
@@ -254,6 +256,7 @@ class EventPage(SearchablePage):
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("description"))
 
     content_panels = Page.content_panels + [
+        FieldPanel("language"),
         FieldPanel("kind"),
         FieldPanel("summary"),
         MultiFieldPanel(

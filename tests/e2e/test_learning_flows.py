@@ -1,11 +1,14 @@
 """Training and events in real Chromium: Anna opens a course, completes a lesson, finds
 "continue" on her dashboard, registers for a webinar and downloads its .ics; Clara cannot open
-Anna's technician course by URL."""
+Anna's technician course by URL. A reader in Germany sees a Helsinki webinar in her own time
+too."""
+
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from learning.models import LessonCompletion, Registration
-from tests.e2e.conftest import sign_in
+from learning.models import EventPage, LessonCompletion, Registration
+from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, sign_in
 
 COURSE = "Network security fundamentals"
 WEBINAR = "Webinar: network security in 2027"
@@ -68,3 +71,65 @@ def test_anna_learns_and_registers_clara_is_kept_out(page, live_server, demo):
     assert page.goto(f"{technician_course}lte-failover/").status == 404
     assert page.goto(webinar_url).status == 200  # the webinar is for everyone
     expect(page.get_by_role("link", name="Join the event online")).to_have_count(0)
+
+
+def _context_in(browser, live_server, zone: str):
+    """A browser context whose clock is in `zone` (the `page` fixture's is the machine's),
+    failing the test on a Content Security Policy violation as the fixture does."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US", timezone_id=zone)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    tab = context.new_page()
+    violations: list[str] = []
+    tab.on(
+        "console",
+        lambda msg: (
+            violations.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    return context, tab, violations
+
+
+def test_a_reader_in_berlin_sees_a_helsinki_webinar_in_her_own_time_too(
+    page, browser, live_server, demo
+):
+    webinar = EventPage.objects.get(title=WEBINAR)
+    assert webinar.time_zone == "Europe/Helsinki"
+    berlin = ZoneInfo("Europe/Berlin")
+    own = f"{webinar.start.astimezone(berlin):%H:%M}\u2013{webinar.end.astimezone(berlin):%H:%M}"
+    event_time = f"{webinar.local_start:%H:%M}"
+
+    # Without a zone of its own the page shows the event's time and zone, as the server wrote
+    # them (the machine's zone decides whether a line is added; what it says is tested below).
+    sign_in(page, live_server, "clara@berg.example")
+    page.goto(webinar.url)
+    when = page.locator("dd .event-when")
+    expect(when).to_contain_text(event_time)
+    expect(when).to_contain_text("(Europe/Helsinki time)")
+
+    context, tab, violations = _context_in(browser, live_server, "Europe/Berlin")
+    try:
+        sign_in(tab, live_server, "clara@berg.example")
+        tab.goto(webinar.url)
+        when = tab.locator("dd .event-when")
+        expect(when.locator(".your-time")).to_have_text(f" ({own} your time)")
+        expect(when).to_contain_text(f"{event_time}")  # the event's own time stays
+        expect(when).to_contain_text("(Europe/Helsinki time)")
+        # The list of events does the same.
+        tab.goto(webinar.get_parent().url)
+        item = tab.locator("li", has=tab.get_by_role("link", name=WEBINAR))
+        expect(item.locator(".your-time")).to_have_text(f" ({own} your time)")
+    finally:
+        context.close()
+    assert not violations, violations
+
+    context, tab, violations = _context_in(browser, live_server, "Europe/Helsinki")
+    try:
+        sign_in(tab, live_server, "clara@berg.example")
+        tab.goto(webinar.url)
+        expect(tab.locator("dd .event-when")).to_contain_text("(Europe/Helsinki time)")
+        expect(tab.locator(".your-time")).to_have_count(0)  # her time is the event's
+    finally:
+        context.close()
+    assert not violations, violations

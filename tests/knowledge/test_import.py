@@ -11,8 +11,11 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from hub.search.services import build_document
 from knowledge.importer import Importer, convert
-from knowledge.models import ArticlePage, SectionPage
+from knowledge.models import ArticlePage, SectionPage, SubscriberNotice, Subscription
+from notifications.models import Notification
+from tests.factories import make_member
 from tests.knowledge.conftest import add_page
 
 pytestmark = pytest.mark.django_db
@@ -93,10 +96,20 @@ def section(world):
     return add_page(world.root, SectionPage, title="Routers", slug="routers")
 
 
-def _import(root, *args):
+def _import(root, *args, section="routers"):
     out = io.StringIO()
-    call_command("import_articles", str(root), "--section", "routers", *args, stdout=out)
+    call_command("import_articles", str(root), "--section", section, *args, stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs what the block queued for after commit (the delivery task)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def _told() -> dict[str, str]:
+    return dict(Notification.objects.values_list("recipient__email", "title"))
 
 
 def _article(slug) -> ArticlePage:
@@ -341,3 +354,85 @@ def test_convert_alone_needs_no_database():
         resolve_image=lambda _s: (None, "no"),
     )
     assert untitled.title == "Old faq page"
+
+
+# --- followers and the import --------------------------------------------------------------
+
+
+def test_an_import_tells_each_follower_once_what_they_may_see(world, section, tree, committed):
+    manuals = add_page(section, SectionPage, title="Manuals")
+    anne = make_member(
+        world.anna.memberships.get().organisation, roles=[world.technician], email="an@a.test"
+    )
+    Subscription.objects.create(user=world.anna, page=section)  # a section above the import
+    Subscription.objects.create(user=anne, page=manuals)  # the import's own section
+    Subscription.objects.create(user=world.clara, page=manuals)  # may not see router pages
+    with committed():
+        output = _import(tree, "--product", "router", "--publish", section="manuals")
+    assert "4 created" in output and "get one notification of this import" in output
+    assert _told() == {
+        "anna@aurora.test": "4 articles added in “Manuals”",
+        "an@a.test": "4 articles added in “Manuals”",
+    }
+    assert Notification.objects.count() == 2
+    assert set(Notification.objects.values_list("url", flat=True)) == {manuals.url}
+    assert set(Notification.objects.values_list("kind", flat=True)) == {"knowledge.published"}
+    assert not SubscriberNotice.objects.exists()
+
+
+def test_a_second_import_sends_one_summary_not_one_per_page(world, section, tree, committed):
+    with committed():
+        _import(tree, "--publish")
+    guides = SectionPage.objects.get(slug="guides")
+    anne = make_member(
+        world.anna.memberships.get().organisation, roles=[world.technician], email="an@a.test"
+    )
+    Subscription.objects.create(user=world.anna, page=section)
+    Subscription.objects.create(user=anne, page=guides)  # a section the first import made
+    Subscription.objects.create(user=world.clara, page=_article("setup"))  # one article
+    Subscription.objects.create(user=world.anna, page=_article("welcome"))  # told once anyway
+    setup = tree / "guides" / "setup.html"
+    setup.write_text(SETUP_HTML.replace("Register the device", "Register it"), encoding="utf-8")
+    (tree / "welcome.md").write_text("# Welcome\n\nThe new help centre.\n", encoding="utf-8")
+    (tree / "news.md").write_text("# News\n\nFresh from the import.\n", encoding="utf-8")
+
+    with committed():
+        output = _import(tree, "--publish")
+    assert "1 created, 2 updated, 2 unchanged" in output
+    # Each publication of an updated page would tell the article's followers on its own: the
+    # import holds those back and sends one summary per person, of what lies where they follow.
+    assert _told() == {
+        "anna@aurora.test": "1 article added and 2 updated in “Routers”",
+        "an@a.test": "1 article updated in “Routers”",
+        "clara@berg.test": "1 article updated in “Routers”",
+    }
+    assert Notification.objects.count() == 3 and not SubscriberNotice.objects.exists()
+
+    Notification.objects.all().delete()
+    with committed():
+        output = _import(tree, "--publish")
+    assert "0 created, 0 updated, 5 unchanged" in output
+    assert not Notification.objects.exists()  # nothing changed, nobody is told
+
+
+def test_an_import_of_drafts_tells_nobody(world, section, tree, committed):
+    Subscription.objects.create(user=world.anna, page=section)
+    with committed():
+        output = _import(tree)
+    assert "4 created" in output and "notification" not in output
+    assert not Notification.objects.exists() and not SubscriberNotice.objects.exists()
+
+
+def test_the_import_sets_the_content_language(world, section, tree):
+    _import(tree, "--language", "fi", "--publish")
+    setup = _article("setup")
+    assert setup.language == "fi"
+    document = build_document(setup)
+    assert document["language"] == "fi"
+    assert document["title_fi"] == setup.title and "body_fi" in document  # Finnish tokenising
+
+    output = _import(tree, "--language", "de", "--publish")
+    assert "0 created, 4 updated" in output  # the language is part of the content
+    assert set(ArticlePage.objects.values_list("language", flat=True)) == {"de"}
+    with pytest.raises(CommandError, match="invalid choice: 'sv'"):
+        _import(tree, "--language", "sv")

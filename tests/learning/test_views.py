@@ -2,6 +2,7 @@
 the pages show progress, places and the waiting list."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -145,6 +146,41 @@ def test_times_are_shown_in_the_events_zone(client, world, event_index):
     client.force_login(world.anna)
     html = client.get(event.url).content.decode()
     assert "10:00" in html and "12:30" in html and "Europe/Berlin time" in html
+
+
+def test_times_carry_their_offset_and_the_words_for_the_readers_own_time(
+    client, world, event_index
+):
+    """The server's part of "your time": machine-readable times with the event's offset, the
+    event's zone and the translated words on the element, and the script that uses them (a
+    file: the CSP allows no inline script)."""
+    event = make_event(event_index, "Helsinki webinar", time_zone="Europe/Helsinki")
+    event.start = datetime.datetime(2030, 6, 3, 11, 0, tzinfo=datetime.UTC)
+    event.end = datetime.datetime(2030, 6, 3, 12, 0, tzinfo=datetime.UTC)
+    event.save()
+    client.force_login(world.anna)
+    for url in (event.url, event_index.url):
+        html = client.get(url).content.decode()
+        assert '<time datetime="2030-06-03T14:00:00+03:00">Mon 3 Jun 2030, 14:00</time>' in html
+        assert '<time datetime="2030-06-03T15:00:00+03:00">15:00</time>' in html
+        assert 'data-time-zone="Europe/Helsinki"' in html
+        assert 'data-your-time="({time} your time)"' in html
+        assert re.search(r'<script src="/static/js/event-times[.\w]*\.js" defer>', html), url
+        assert "<script>" not in html
+
+
+def test_pages_say_the_language_of_their_content(client, world, router_things):
+    course, lesson, event = router_things
+    for page in (course, lesson, event):
+        page.language = "fi"
+        page.save_revision().publish()
+    client.force_login(world.anna)
+    for page, element in ((course, "course"), (lesson, "lesson"), (event, "event")):
+        html = client.get(page.url).content.decode()
+        assert f'<article class="article {element}" lang="fi">' in html, page
+        assert page.specific_class.objects.get(pk=page.pk).search_document()["language"] == "fi"
+    # The portal's own words inside them stay in the reader's language.
+    assert '<dl class="facts event-facts" lang="en">' in client.get(event.url).content.decode()
 
 
 def test_events_list_has_upcoming_and_past_tabs(client, world, event_index):

@@ -1,14 +1,18 @@
 """Import an old help centre into a knowledge section (the work is in knowledge/importer.py).
 
     manage.py import_articles DIR --section SLUG [--product SLUG …] [--region SLUG …]
-                              [--role SLUG …] [--publish] [--max-size-mb 5]
+                              [--role SLUG …] [--language en|fi|de] [--publish]
+                              [--max-size-mb 5]
 
-Sub-folders become sub-sections, .md/.html/.htm files articles. Run it again and the pages it
-made are updated (drafts, or published with --publish); nothing is duplicated.
+Sub-folders become sub-sections, .md/.html/.htm files articles written in --language (default
+en). Run it again and the pages it made are updated (drafts, or published with --publish);
+nothing is duplicated. With --publish the followers of the section get one summary
+notification of the whole import, not one per page.
 """
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from hub.models import Audience, Product, Region, Role
@@ -72,12 +76,20 @@ class Command(BaseCommand):
                 metavar="SLUG",
                 help=f"{name} of the audience (repeat or separate with commas)",
             )
+        parser.add_argument(
+            "--language",
+            default="en",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language the articles are written in (default en)",
+        )
         parser.add_argument("--publish", action="store_true", help="publish what is imported")
         parser.add_argument(
             "--max-size-mb", type=float, default=5.0, help="skip larger files (default 5)"
         )
 
-    def handle(self, *args, directory, section, product, region, role, publish, **options):
+    def handle(
+        self, *args, directory, section, product, region, role, language, publish, **options
+    ):
         root = Path(directory)
         if not root.is_dir():
             raise CommandError(f"{directory} is not a folder.")
@@ -97,6 +109,7 @@ class Command(BaseCommand):
             section=target,
             audience=choice,
             publish=publish,
+            language=language,
             max_bytes=int(options["max_size_mb"] * 1024 * 1024),
             stdout=self.stdout,
         )
@@ -114,6 +127,8 @@ class Command(BaseCommand):
                 f"{report.images_imported} images imported."
             )
         )
+        if report.announced:
+            self.stdout.write("Followers of the section get one notification of this import.")
         for heading, rows in (("Skipped", report.skipped), ("Warnings", report.warnings)):
             if not rows:
                 continue
