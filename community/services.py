@@ -369,34 +369,10 @@ def _schedule_delivery() -> None:
 
 
 def announcements_deliver(*, limit: int = 500) -> int:
-    """Deliver waiting announcements in order, each in a transaction of its own with its row
-    locked (SKIP LOCKED: two workers never tell anyone twice). A row that fails stays, with
-    attempts + 1 and the error, and the others go on. Returns how many rows were delivered."""
-    delivered, failed = 0, set()
-    for _round in range(limit):
-        with transaction.atomic():
-            row = (
-                Announcement.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("actor", "post")
-                .exclude(pk__in=failed)
-                .order_by("pk")
-                .first()
-            )
-            if row is None:
-                break
-            try:
-                with transaction.atomic():
-                    _deliver(row)
-            except Exception as exc:  # any failure: keep the row for the retry, go on
-                log.exception("announcement %s not delivered", row.pk)
-                failed.add(row.pk)
-                Announcement.objects.filter(pk=row.pk).update(
-                    attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-                )
-                continue
-            row.delete()
-            delivered += 1
-    return delivered
+    """Deliver waiting announcements (notifications.outbox); returns how many were delivered."""
+    from notifications.outbox import deliver_rows
+
+    return deliver_rows(Announcement, _deliver, select_related=("actor", "post"), limit=limit)
 
 
 def _deliver(row: Announcement) -> int:

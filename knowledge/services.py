@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -285,36 +285,11 @@ def _schedule_notice_delivery() -> None:
 
 
 def subscriber_notices_deliver(*, limit: int = 500) -> int:
-    """Deliver waiting notices in order, each in a transaction of its own with its row locked
-    (SKIP LOCKED: two workers never tell anyone twice). A row that fails stays, with attempts
-    + 1 and the error, and the others go on. Returns how many rows were delivered."""
+    """Deliver waiting follower notices (notifications.outbox); returns how many were delivered."""
     from knowledge.models import SubscriberNotice
+    from notifications.outbox import deliver_rows
 
-    delivered, failed = 0, set()
-    for _round in range(limit):
-        with transaction.atomic():
-            row = (
-                SubscriberNotice.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("actor")
-                .exclude(pk__in=failed)
-                .order_by("pk")
-                .first()
-            )
-            if row is None:
-                break
-            try:
-                with transaction.atomic():
-                    _deliver_notice(row)
-            except Exception as exc:  # any failure: keep the row for the retry, go on
-                log.exception("subscriber notice %s not delivered", row.pk)
-                failed.add(row.pk)
-                SubscriberNotice.objects.filter(pk=row.pk).update(
-                    attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-                )
-                continue
-            row.delete()
-            delivered += 1
-    return delivered
+    return deliver_rows(SubscriberNotice, _deliver_notice, select_related=("actor",), limit=limit)
 
 
 def _deliver_notice(row) -> int:
