@@ -14,6 +14,7 @@ from wagtail.admin.panels import FieldPanel
 from hub import audience
 from hub.models import AudienceMixin
 from hub.search.registry import searchable
+from notifications.models import OutboxRow
 
 SEARCH_BODY_LIMIT = 20000
 
@@ -401,27 +402,19 @@ class PostImage(models.Model):
         return reverse("community:image", args=[self.pk])
 
 
-class Announcement(models.Model):
+class Announcement(OutboxRow):
     """An outbox row: something watchers (and the people mentioned) must be told of. Written in
     the same transaction as the post, topic or accepted answer; `community.tasks` delivers it
     after commit and deletes it. It keeps what the titles are built from (the kind, the actor,
     the topic), not a title, so that each person reads it in their own language. A row that
     failed stays, with its attempts and error, for the retry."""
 
-    wagtail_reference_index_ignore = True
-    kind = models.CharField(max_length=40)
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     mentioned_user_ids = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["pk"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.topic_id}/{self.post_id}"

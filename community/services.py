@@ -347,25 +347,10 @@ def _announce(*, topic: Topic, post: Post | None, actor, kind: str, mentioned=()
 
 
 def _schedule_delivery() -> None:
-    """Queue the delivery task once per transaction, after it commits (beat retries the rest).
-    The connection's own list of commit callbacks tells, which a rollback empties too (a flag
-    of our own would stay set). A callback that has run no longer counts: a commit removes it
-    from the list, but a test running the callbacks itself leaves it there."""
-    connection = transaction.get_connection()
-    if any(
-        getattr(entry[1], "announcement_delivery_pending", False)
-        for entry in connection.run_on_commit
-    ):
-        return
+    from community.tasks import deliver_announcements_task
+    from notifications.outbox import queue_delivery_on_commit
 
-    def queue_delivery() -> None:
-        queue_delivery.announcement_delivery_pending = False
-        from community.tasks import deliver_announcements_task
-
-        deliver_announcements_task.delay()
-
-    queue_delivery.announcement_delivery_pending = True
-    transaction.on_commit(queue_delivery, robust=True)
+    queue_delivery_on_commit(deliver_announcements_task)
 
 
 def announcements_deliver(*, limit: int = 500) -> int:

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -36,6 +35,7 @@ from knowledge import page_cache, personal
 from knowledge.blocks import BaseStreamBlock, block_text
 from knowledge.forms import AudiencePageForm
 from knowledge.storage import private_document_storage
+from notifications.models import OutboxRow
 
 PER_PAGE = 20
 
@@ -419,7 +419,7 @@ class Subscription(models.Model):
         return f"{self.user_id} → {self.page_id}"
 
 
-class SubscriberNotice(models.Model):
+class SubscriberNotice(OutboxRow):
     """An outbox row: followers are to be told that an article was published or updated, or
     that an import added and changed articles in a section. Written in the publishing
     transaction; `knowledge.tasks` tells the people after commit and deletes it. It keeps what
@@ -427,8 +427,6 @@ class SubscriberNotice(models.Model):
     title, so that each person reads it in their own language and only what they may see then.
     A row that failed stays, with its attempts and error, for the retry (beat)."""
 
-    wagtail_reference_index_ignore = True
-    kind = models.CharField(max_length=40)
     # The article (published, updated), or the section an import went into.
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(
@@ -437,12 +435,6 @@ class SubscriberNotice(models.Model):
     # An import: the articles it published for the first time, and those it changed.
     added_page_ids = models.JSONField(default=list, blank=True)
     updated_page_ids = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["pk"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.page_id}"

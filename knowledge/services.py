@@ -266,22 +266,10 @@ def import_announce(*, section, added_ids, updated_ids, actor=None):
 
 
 def _schedule_notice_delivery() -> None:
-    """Queue the delivery task once per transaction, after it commits (beat retries the rest).
-    The connection's own list of commit callbacks tells, which a rollback empties too."""
-    connection = transaction.get_connection()
-    if any(
-        getattr(entry[1], "subscriber_notice_delivery", False) for entry in connection.run_on_commit
-    ):
-        return
+    from knowledge.tasks import deliver_subscriber_notices_task
+    from notifications.outbox import queue_delivery_on_commit
 
-    def queue_notice_delivery() -> None:
-        queue_notice_delivery.subscriber_notice_delivery = False
-        from knowledge.tasks import deliver_subscriber_notices_task
-
-        deliver_subscriber_notices_task.delay()
-
-    queue_notice_delivery.subscriber_notice_delivery = True
-    transaction.on_commit(queue_notice_delivery, robust=True)
+    queue_delivery_on_commit(deliver_subscriber_notices_task)
 
 
 def subscriber_notices_deliver(*, limit: int = 500) -> int:

@@ -84,3 +84,20 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class OutboxRow(models.Model):
+    """A row of an app's notification outbox (community.Announcement, knowledge.SubscriberNotice):
+    written in the transaction of the change, delivered after commit by
+    `notifications.outbox.deliver_rows` and deleted; a row that failed stays, with its attempts
+    and error, for the retry."""
+
+    wagtail_reference_index_ignore = True
+    kind = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]

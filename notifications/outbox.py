@@ -46,3 +46,21 @@ def deliver_rows(
             row.delete()
             delivered += 1
     return delivered
+
+
+def queue_delivery_on_commit(task) -> None:
+    """Queue the Celery `task` once per transaction, after it commits (beat retries the rest).
+    The connection's own list of commit callbacks tells, which a rollback empties too (a flag
+    of our own would stay set). A callback that has run no longer counts: a commit removes it
+    from the list, but a test running the callbacks itself leaves it there."""
+    connection = transaction.get_connection()
+    for entry in connection.run_on_commit:
+        if getattr(entry[1], "task_name", None) == task.name and not entry[1].done:
+            return
+
+    def queue() -> None:
+        queue.done = True
+        task.delay()
+
+    queue.task_name, queue.done = task.name, False
+    transaction.on_commit(queue, robust=True)

@@ -17,6 +17,8 @@ from notifications.models import Notification
 from tests.community.conftest import make_topic
 from tests.factories import make_member, make_user
 
+ANNOUNCE_TASK = "community.tasks.deliver_announcements"
+
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
@@ -54,7 +56,7 @@ def test_nothing_is_told_before_commit(forum, django_capture_on_commit_callbacks
         services.post_create(topic=topic, author=forum.maria, body="Two")
     assert not Notification.objects.exists()
     assert Announcement.objects.count() == 3
-    queued = [c for c in callbacks if c.__name__ == "queue_delivery"]
+    queued = [c for c in callbacks if getattr(c, "task_name", None) == ANNOUNCE_TASK]
     assert len(queued) == 1  # one task per transaction, however many rows
     queued[0]()
     assert not Announcement.objects.exists()
@@ -310,7 +312,7 @@ def test_posting_a_reply_costs_the_same_for_2_and_40_watchers(
                 response = client.post(url, {"body": body})
             assert response.status_code == 302
             assert not Notification.objects.exists()  # nobody is told inside the request
-        assert [c.__name__ for c in callbacks].count("queue_delivery") == 1
+        assert [getattr(c, "task_name", None) for c in callbacks].count(ANNOUNCE_TASK) == 1
         return len(queries)
 
     few = reply_queries("With two watching")

@@ -169,7 +169,11 @@ def test_nobody_is_told_before_commit_and_one_task_is_queued(
             _draft(top, title).save_revision(user=world.editor).publish(user=world.editor)
     assert not Notification.objects.exists()
     assert SubscriberNotice.objects.count() == 2
-    queued = [c for c in callbacks if c.__name__ == "queue_notice_delivery"]
+    queued = [
+        c
+        for c in callbacks
+        if getattr(c, "task_name", None) == "knowledge.tasks.deliver_subscriber_notices"
+    ]
     assert len(queued) == 1  # one task per transaction, however many rows
     queued[0]()
     assert not SubscriberNotice.objects.exists()
