@@ -115,16 +115,18 @@ class LocalServer:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
+        # Every value is joined to its option with "=": a key such as token_urlsafe's may begin
+        # with "-", and a separate argument would then be read as an unknown flag (exit 2).
         return [
             str(self.binary or ensure_binary()),
-            "--db-path", str(self.data_dir / "data.ms"),
-            "--dump-dir", str(self.data_dir / "dumps"),
-            "--http-addr", f"127.0.0.1:{self.port}",
-            "--master-key", self.master_key,
-            "--env", "development",
+            f"--db-path={self.data_dir / 'data.ms'}",
+            f"--dump-dir={self.data_dir / 'dumps'}",
+            f"--http-addr=127.0.0.1:{self.port}",
+            f"--master-key={self.master_key}",
+            "--env=development",
             "--no-analytics",
-            "--log-level", "WARN",
-        ]  # fmt: skip
+            "--log-level=WARN",
+        ]
 
     def start(self, *, timeout: float = 30.0, detach: bool = False) -> "LocalServer":
         self.data_dir.mkdir(parents=True, exist_ok=True)
