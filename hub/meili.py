@@ -126,6 +126,7 @@ class LocalServer:
             "--env=development",
             "--no-analytics",
             "--log-level=WARN",
+            f"--max-indexing-memory={settings.MEILISEARCH_MAX_INDEXING_MEMORY_MB}MiB",
         ]
 
     def start(self, *, timeout: float = 30.0, detach: bool = False) -> "LocalServer":
