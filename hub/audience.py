@@ -73,11 +73,12 @@ NOBODY = Reach()
 def reach_for_terms(*, products=(), regions=(), roles=()) -> Reach:
     """The reach of someone with one membership in an organisation tagged with these products
     and regions, in these roles: the synthetic person of an editor's "view as" preview."""
+    product_tree, region_tree = taxonomy.trees(Product, Region)
     return Reach(
         scopes=(
             Scope(
-                products=taxonomy.tree(Product).expand(products),
-                regions=taxonomy.tree(Region).expand(regions),
+                products=product_tree.expand(products),
+                regions=region_tree.expand(regions),
                 roles=frozenset(roles),
             ),
         )
@@ -258,7 +259,7 @@ def _compute_member_reaches(user_ids) -> dict[int, Reach]:
         ).values_list("membership_id", "role_id"):
             membership_roles.setdefault(membership_id, set()).add(pk)
 
-    products, regions = taxonomy.tree(Product), taxonomy.tree(Region)
+    products, regions = taxonomy.trees(Product, Region)
     scopes: dict[int, set[Scope]] = {}
     for membership_id, user_id, org_id in memberships:
         scopes.setdefault(user_id, set()).add(
@@ -387,11 +388,7 @@ def meili_filter(user) -> str:
         return ""
     if not reach.scopes:
         return MATCH_NOTHING
-    trees = {
-        "products": taxonomy.tree(Product),
-        "regions": taxonomy.tree(Region),
-        "roles": taxonomy.tree(Role),
-    }
+    trees = dict(zip(DIMENSIONS, taxonomy.trees(Product, Region, Role), strict=True))
     return " OR ".join(
         "("
         + " AND ".join(
@@ -412,8 +409,7 @@ def _meili_dimension(attribute: str, slugs: list[str]) -> str:
 def document_fields(obj: AudienceMixin) -> dict[str, list[str]]:
     """The audience as it goes into a search document (slugs, as tagged, never expanded)."""
     audience = obj.audience()
+    trees = taxonomy.trees(Product, Region, Role)
     return {
-        "products": taxonomy.tree(Product).slugs(audience.products),
-        "regions": taxonomy.tree(Region).slugs(audience.regions),
-        "roles": taxonomy.tree(Role).slugs(audience.roles),
+        dim: tree.slugs(getattr(audience, dim)) for dim, tree in zip(DIMENSIONS, trees, strict=True)
     }

@@ -59,15 +59,24 @@ class Tree:
 
 
 def tree(model: type[Product] | type[Region] | type[Role]) -> Tree:
-    key = _CACHE_KEY.format(model._meta.label_lower)
-    rows = cache.get(key)
-    if rows is None:
-        if model is Role:
-            rows = [(pk, None, slug) for pk, slug in Role.objects.values_list("pk", "slug")]
-        else:
-            rows = list(model.objects.values_list("pk", "parent_id", "slug"))
-        cache.set(key, rows, timeout=3600)
-    return Tree.build(rows)
+    return trees(model)[0]
+
+
+def trees(*models: type[Product] | type[Region] | type[Role]) -> tuple[Tree, ...]:
+    """The trees of these models, read from the cache in one round trip."""
+    keys = {model: _CACHE_KEY.format(model._meta.label_lower) for model in models}
+    found = cache.get_many(list(keys.values()))
+    out = []
+    for model, key in keys.items():
+        rows = found.get(key)
+        if rows is None:
+            if model is Role:
+                rows = [(pk, None, slug) for pk, slug in Role.objects.values_list("pk", "slug")]
+            else:
+                rows = list(model.objects.values_list("pk", "parent_id", "slug"))
+            cache.set(key, rows, timeout=3600)
+        out.append(Tree.build(rows))
+    return tuple(out)
 
 
 def invalidate(model) -> None:
