@@ -11,6 +11,7 @@ database, after the demo data is loaded) and returns {label: url} to time as the
 The command discovers the modules with Django's autodiscover_modules("bench").
 """
 
+import gc
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,3 +36,10 @@ def pages(func: Callable[[Context], dict[str, str]]):
 
 def registered() -> list[Callable[[Context], dict[str, str]]]:
     return list(_PAGES)
+
+
+def freeze_heap() -> None:
+    """What a web worker does once it has loaded (hub/wsgi.py): what exists by now is kept out
+    of the garbage collector's scans, so a full collection does not land inside a request."""
+    gc.collect()
+    gc.freeze()

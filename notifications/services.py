@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from notifications.models import EmailState, Frequency, Notification, NotificationSettings
+from notifications.outbox import queue_delivery_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +83,9 @@ def email_state_for(preference: NotificationSettings | None, kind: str) -> str:
 
 
 def _schedule_sending() -> None:
-    """Queue the e-mail task once per transaction, after it commits (beat retries the rest).
-    The connection's own list of commit callbacks tells, and a rollback empties it too."""
-    connection = transaction.get_connection()
-    if not any(entry[1] is _queue_sending for entry in connection.run_on_commit):
-        transaction.on_commit(_queue_sending, robust=True)
-
-
-def _queue_sending() -> None:
     from notifications.tasks import send_pending_task
 
-    send_pending_task.delay()
+    queue_delivery_on_commit(send_pending_task)
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from hub import cache as hub_cache
+
 _SEQ = "search:log:seq"
 _DONE = "search:log:done"
 _EVENT = "search:log:event:{}"
@@ -63,12 +65,7 @@ def _visitor(request) -> str:
 
 def _push(event: dict) -> None:
     try:
-        try:
-            seq = cache.incr(_SEQ)
-        except ValueError:  # the first event ever (or after the cache was emptied)
-            cache.add(_SEQ, 0, timeout=None)
-            seq = cache.incr(_SEQ)
-        cache.set(_EVENT.format(seq), event, timeout=_EVENT_TIMEOUT)
+        hub_cache.append(_SEQ, _EVENT, event, timeout=_EVENT_TIMEOUT)
     except Exception:  # analytics never breaks a search
         return
 

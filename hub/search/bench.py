@@ -127,6 +127,7 @@ def latency(user, requests: int, out) -> list:
     from django.utils.http import urlencode
 
     from hub import audience
+    from hub.bench import freeze_heap
     from hub.management.commands.bench import QueryCounter
     from hub.search import client as search_client
     from hub.search import query as search_query
@@ -152,6 +153,7 @@ def latency(user, requests: int, out) -> list:
     for qs in urls:  # warm every path
         for call in targets.values():
             call(qs)
+    freeze_heap()
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
         for qs in urls:

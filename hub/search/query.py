@@ -61,7 +61,13 @@ class FacetValue:
     label: str
     count: int
     selected: bool
-    url: str
+    facet: str = ""
+    params: "Params | None" = field(default=None, repr=False, compare=False)
+
+    @property
+    def url(self) -> str:
+        """The link that toggles this value; built when a page shows it (the API never does)."""
+        return self.params.toggled(self.facet, self.value) if self.params else ""
 
 
 @dataclass
@@ -360,7 +366,8 @@ def _facets(params: Params, distribution: dict) -> list[Facet]:
                 label=str(vocab[name].get(value, value)),
                 count=count,
                 selected=value in chosen,
-                url=params.toggled(name, value),
+                facet=name,
+                params=params,
             )
             for value, count in counts.items()
             if value in vocab[name] or value in chosen

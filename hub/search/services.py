@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from hub.search import client, registry, schema
 from hub.search.models import IndexOutbox
+from notifications.outbox import queue_delivery_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +39,10 @@ def search_enqueue(obj) -> IndexOutbox | None:
 
 
 def queue_drain_on_commit() -> None:
-    # Once per transaction: look in the connection's own list of commit callbacks, which a
-    # rollback empties too (a flag of our own would stay set after a rollback).
-    connection = transaction.get_connection()
-    if not any(entry[1] is _queue_drain for entry in connection.run_on_commit):
-        transaction.on_commit(_queue_drain, robust=True)
-
-
-def _queue_drain() -> None:
+    """Queue the drain once per transaction, after it commits (beat retries the rest)."""
     from hub.search.tasks import drain_outbox_task
 
-    drain_outbox_task.delay()
+    queue_delivery_on_commit(drain_outbox_task)
 
 
 @dataclass

@@ -149,6 +149,7 @@ class Command(BaseCommand):
             for name, url in pages.items():
                 for _ in range(max(requests // 10, 5)):  # warm caches and connections
                     client.get(url, secure=True)
+                bench.freeze_heap()
                 queries = QueryCounter()
                 with connection.execute_wrapper(queries):
                     response = client.get(url, secure=True)
