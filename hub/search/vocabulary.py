@@ -1,8 +1,11 @@
 """What a search may be narrowed by: the registered types and the taxonomy slugs, with their
 labels. The taxonomy part is cached whole (one query on a miss, invalidated on change)."""
 
+import functools
+
 from django.core.cache import cache
 from django.db.models import Value
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import Product, Region, Role
@@ -50,9 +53,15 @@ def _taxonomy() -> dict[str, dict[str, str]]:
     return terms
 
 
+@functools.cache
+def _type_labels(language: str | None, types: tuple[str, ...]) -> dict[str, str]:
+    # Model names are fixed once the apps have loaded: once per language and set of types.
+    return {name: type_label(name) for name in types}
+
+
 def get() -> dict[str, dict[str, str]]:
     """{"type": {name: label}, "product": {slug: name}, "region": ..., "role": ...}"""
-    return {"type": {name: type_label(name) for name in registry.types()}, **_taxonomy()}
+    return {"type": _type_labels(get_language(), tuple(registry.types())), **_taxonomy()}
 
 
 def invalidate(**kwargs) -> None:
