@@ -16,6 +16,7 @@ Compiled three ways, which a property test proves agree (tests/hub/test_audience
 - `meili_filter(user)` for Meilisearch.
 """
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Iterable
@@ -24,8 +25,9 @@ from functools import reduce
 from operator import and_, or_
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from hub import taxonomy
@@ -345,9 +347,9 @@ def visible_to(user, obj: AudienceMixin) -> bool:
 
 
 def q_for(user, model: type[AudienceMixin], *, prefix: str = "") -> Q:
-    """A Q over `model` (or over a queryset that reaches it through `prefix`, e.g.
-    `q_for(user, Category, prefix="category__")` on topics). Uses EXISTS subqueries, so it never
-    duplicates rows and needs no DISTINCT."""
+    """A Q over `model` (or over a queryset that reaches it through `prefix`, a chain of foreign
+    keys, e.g. `q_for(user, Category, prefix="category__")` on topics). Uses `pk IN (subquery)`,
+    so it never duplicates rows and needs no DISTINCT."""
     reach = reach_of(user)
     q = Q()
     if model.AUDIENCE_LIVE_FIELD and not reach.drafts:
@@ -366,13 +368,34 @@ def _scope_q(scope: Scope, model: type[AudienceMixin], prefix: str) -> Q:
 
 
 def _dimension_q(model, dim: str, reached: frozenset[int], prefix: str) -> Q:
-    field = model._meta.get_field(f"{model.AUDIENCE_FIELD_PREFIX}{dim}")
-    through = field.remote_field.through
-    tagged = through.objects.filter(**{field.m2m_field_name(): OuterRef(f"{prefix}pk")})
-    q = Q(~Exists(tagged))
+    """Not tagged in this dimension, or tagged with a term reached. The subqueries are
+    uncorrelated and written out: the ORM took 2 to 7 ms to compile the correlated EXISTS form
+    of one q_for (with those nested in the learning app's counts, 14 ms of an 18 ms panel), and
+    PostgreSQL runs these faster too. The tagged object's column is a NOT NULL foreign key, so
+    NOT IN is exact."""
+    table, obj_column, term_column = _through_columns(model, dim)
+    # Names from the models' own metadata, quoted; the term ids are parameters.
+    tagged = f"SELECT {obj_column} FROM {table}"  # noqa: S608
+    q = ~Q(**{f"{prefix}pk__in": RawSQL(tagged, ())})  # noqa: S611
     if reached:
-        q |= Q(Exists(tagged.filter(**{f"{field.m2m_reverse_field_name()}__in": reached})))
+        terms = sorted(reached)
+        marks = ", ".join(["%s"] * len(terms))
+        reached_sql = RawSQL(f"{tagged} WHERE {term_column} IN ({marks})", terms)  # noqa: S611
+        q |= Q(**{f"{prefix}pk__in": reached_sql})
     return q
+
+
+@functools.cache
+def _through_columns(model, dim: str) -> tuple[str, str, str]:
+    """The quoted table of `model`'s audience tags in `dim`, its object and its term column."""
+    field = model._meta.get_field(f"{model.AUDIENCE_FIELD_PREFIX}{dim}")
+    through = field.remote_field.through._meta
+    quote = connection.ops.quote_name
+    return (
+        quote(through.db_table),
+        quote(through.get_field(field.m2m_field_name()).column),
+        quote(through.get_field(field.m2m_reverse_field_name()).column),
+    )
 
 
 # --- Meilisearch -------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from learning import selectors
 
 @dashboard.panel("learning/panels/continue.html", order=20)
 def continue_learning(request):
-    """At most four queries whatever the amount of training and events: the course in
-    progress with its counts, its next lesson, the upcoming events, the index pages."""
+    """At most five queries whatever the amount of training and events: the course in
+    progress, its lessons and the person's ticks, the upcoming events, the index pages."""
     user = request.user
     if not user.is_authenticated:
         return None

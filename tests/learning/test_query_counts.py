@@ -92,7 +92,8 @@ def test_query_count_does_not_grow(
 def test_dashboard_panel_runs_a_fixed_number_of_queries(
     rf, world, course_index, event_index, django_assert_max_num_queries
 ):
-    """The course in progress (1), its next lesson (1), upcoming events (1), two index links."""
+    """The course in progress (1), its lessons and ticks (2), upcoming events (1), the two
+    index links (1)."""
     from learning.dashboard import continue_learning
 
     ctx = _setup(world, course_index, event_index)
