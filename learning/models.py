@@ -63,9 +63,11 @@ class CourseIndexPage(AudiencePage):
         from learning import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = Paginator(
+        courses = Paginator(
             selectors.courses_for(user=request.user, index=self), PER_PAGE
         ).get_page(request.GET.get("page"))
+        courses.object_list = selectors.with_lesson_counts(courses.object_list, user=request.user)
+        context["courses"] = courses
         return context
 
 

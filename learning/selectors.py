@@ -2,6 +2,8 @@
 fixed number of queries, whatever the number of courses, lessons, events or registrations."""
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -30,22 +32,38 @@ def _count(queryset) -> Subquery:
     )
 
 
-def _lessons_of_outer_course(user, outer: str = ""):
-    """The live lessons the person may see under the course the outer query names (`outer`:
-    "" when the outer rows are courses, "course__" when they point at one)."""
-    return LessonPage.objects.filter(
-        path__startswith=OuterRef(f"{outer}path"),
-        depth=OuterRef(f"{outer}depth") + 1,
-    ).filter(audience.q_for(user, LessonPage))
-
-
-def _done_in_outer_course(user, outer: str = ""):
-    """The person's completions of lessons of that course (only lessons they may still see)."""
-    return LessonCompletion.objects.filter(
-        user=user,
-        lesson__path__startswith=OuterRef(f"{outer}path"),
-        lesson__depth=OuterRef(f"{outer}depth") + 1,
-    ).filter(audience.q_for(user, LessonPage, prefix="lesson__"))
+def with_lesson_counts(items: list, *, user, course=lambda item: item) -> list:
+    """Set `lesson_total` (the live lessons the person may see) and `lesson_done` (of those,
+    the ones they completed) on each item of a page: courses, or progress rows with
+    `course=lambda p: p.course`. Two queries for the whole page, whatever its size."""
+    items = list(items)
+    courses = {course(item).path: course(item) for item in items}
+    total: dict[str, int] = dict.fromkeys(courses, 0)
+    done: dict[str, int] = dict.fromkeys(courses, 0)
+    if courses:
+        in_courses = reduce(
+            or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses.values())
+        )
+        lessons = dict(
+            LessonPage.objects.filter(in_courses)
+            .filter(audience.q_for(user, LessonPage))
+            .values_list("pk", "path")
+        )
+        finished = set()
+        if user.is_authenticated and lessons:
+            finished = set(
+                LessonCompletion.objects.filter(user=user, lesson_id__in=list(lessons)).values_list(
+                    "lesson_id", flat=True
+                )
+            )
+        for pk, path in lessons.items():
+            parent = path[: -LessonPage.steplen]
+            total[parent] += 1
+            done[parent] += pk in finished
+    for item in items:
+        item.lesson_total = total[course(item).path]
+        item.lesson_done = done[course(item).path]
+    return items
 
 
 def index_pages(*, user) -> dict[str, Page]:
@@ -68,14 +86,9 @@ def index_pages(*, user) -> dict[str, Page]:
 
 
 def courses_for(*, user, index: CourseIndexPage):
-    """The courses under the index the person may see, with their lesson count and how many of
-    them the person has done (one query)."""
+    """The courses under the index the person may see (one query; paginate it, then
+    `with_lesson_counts` for the page)."""
     queryset = CoursePage.objects.child_of(index).filter(audience.q_for(user, CoursePage))
-    if user.is_authenticated:
-        queryset = queryset.annotate(
-            lesson_total=_count(_lessons_of_outer_course(user)),
-            lesson_done=_count(_done_in_outer_course(user)),
-        )
     return queryset.order_by("path")
 
 
@@ -210,16 +223,12 @@ def continue_learning(*, user) -> Continue | None:
 
 
 def progress_of(*, user):
-    """The person's courses (started, visible), newest activity first, with counts (one
-    query; paginate it)."""
+    """The person's courses (started, visible), newest activity first (one query; paginate it,
+    then `with_lesson_counts(page, course=lambda p: p.course)`)."""
     return (
         CourseProgress.objects.filter(user=user)
         .filter(audience.q_for(user, CoursePage, prefix="course__"))
         .select_related("course")
-        .annotate(
-            lesson_total=_count(_lessons_of_outer_course(user, "course__")),
-            lesson_done=_count(_done_in_outer_course(user, "course__")),
-        )
         .order_by("-updated_at", "-pk")
     )
 

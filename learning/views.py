@@ -128,6 +128,9 @@ def registrations(request):
     courses = Paginator(selectors.progress_of(user=request.user), PER_PAGE).get_page(
         request.GET.get("courses")
     )
+    courses.object_list = selectors.with_lesson_counts(
+        courses.object_list, user=request.user, course=lambda progress: progress.course
+    )
     return render(
         request,
         "learning/registrations.html",

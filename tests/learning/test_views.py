@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learning import services
-from learning.models import CourseProgress, LessonCompletion, Registration
-from tests.learning.conftest import lessons_of, make_course, make_event
+from learning.models import CourseProgress, LessonCompletion, LessonPage, Registration
+from tests.learning.conftest import add_page, lessons_of, make_course, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +237,24 @@ def test_editors_can_add_every_page_type_where_it_belongs(client, world, router_
         response = client.get(f"/admin/pages/{page.pk}/edit/")
         assert response.status_code == 200
         assert "Effective audience" in response.content.decode()
+
+
+def test_course_list_counts_only_the_lessons_the_person_may_see(client, world, course_index):
+    """The counts come for the whole page at once (selectors.with_lesson_counts): a lesson
+    outside the person's audience is neither counted nor, once completed, counted as done."""
+    first = make_course(course_index, "Router basics", lessons=3)
+    make_course(course_index, "Router advanced", lessons=2)
+    german = add_page(
+        first, LessonPage, title="German extra", slug="german-extra", regions=[world.germany]
+    )
+    lessons = lessons_of(first)
+    services.lesson_complete(user=world.anna, lesson=lessons[0])
+    LessonCompletion.objects.create(
+        user=world.anna, lesson=german, course=first
+    )  # before it narrowed
+    client.force_login(world.anna)
+    html = client.get(course_index.url).content.decode()
+    assert "3 lessons · 1 of 3 done" in " ".join(html.split())
+    assert "2 lessons" in html
+    client.force_login(world.clara)  # in Germany: the extra lesson is hers to see
+    assert "4 lessons" in client.get(course_index.url).content.decode()
