@@ -3,7 +3,7 @@ list, and a category 2,000 topics deep (its first page and one far down, through
 
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from hub import bench
@@ -61,12 +61,6 @@ def community_pages(ctx: bench.Context) -> dict[str, str]:
             )
             for i in range(EXTRA_TOPICS)
         )
-    # Statistics for the rows just added, as autovacuum would gather in production (it may be
-    # off, or not yet round, here): without them the planner misjudges the audience filter and
-    # sorts every topic for a page instead of seeking the index (~40 ms instead of ~0.2 ms).
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE community_topic, community_post")
     # A cursor ~1,800 topics down the category: where OFFSET paging would have to count past.
     deep = (
         selectors.topics_visible_to(ctx.user)

@@ -135,6 +135,7 @@ def _outline(*, course: CoursePage, user, progress: CourseProgress | None = None
     lessons = list(
         LessonPage.objects.child_of(course)
         .filter(audience.q_for(user, LessonPage))
+        .defer_streamfields()  # an outline needs titles and links, never the lessons' bodies
         .order_by("path")
     )
     done: set[int] = set()

@@ -142,6 +142,13 @@ class Command(BaseCommand):
         ctx = bench.Context(stdout=self.stdout, rng=rng, user=anna, requests=requests)
         for contribute in bench.registered():
             pages.update(contribute(ctx))
+        # Statistics for the rows just added, as autovacuum gathers in production (it is not
+        # yet round here): without them the planner misjudged the audience filter, e.g. the
+        # dashboard's newest articles took 76 ms instead of 5 and the topic list sorted every
+        # topic instead of seeking its index (40 ms instead of 0.2).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         with override_settings(ROOT_URLCONF="hub.bench_urls", ALLOWED_HOSTS=["testserver"]):
             client = Client()
             client.force_login(anna)
