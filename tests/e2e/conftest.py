@@ -18,6 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
+from hub import pg
 from hub.management.commands.seed_demo import DEMO_PASSWORD
 from tests.conftest import require
 
@@ -135,20 +136,6 @@ class DemoSnapshot:
         self.template: str | None = None
         self.files = Path(tempfile.mkdtemp(prefix="kumppani-demo-files-"))
 
-    @staticmethod
-    def _admin():
-        import psycopg
-
-        db = connection.settings_dict
-        return psycopg.connect(
-            dbname="postgres",
-            user=db.get("USER") or None,
-            password=db.get("PASSWORD") or None,
-            host=db.get("HOST") or "127.0.0.1",
-            port=db.get("PORT") or None,
-            autocommit=True,
-        )
-
     def _copy(self, source: Path, target: Path) -> None:
         if source.exists():
             shutil.copytree(source, target, dirs_exist_ok=True)
@@ -163,14 +150,14 @@ class DemoSnapshot:
             for setting in FILE_ROOTS:
                 self._copy(Path(getattr(settings, setting)), self.files / setting)
             connections.close_all()
-            with self._admin() as admin:
+            with pg.admin_connection() as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}_demo" WITH (FORCE)')
                 _terminate(admin, name)
                 admin.execute(f'CREATE DATABASE "{name}_demo" TEMPLATE "{name}"')
             self.template = f"{name}_demo"
             return
         connections.close_all()
-        with self._admin() as admin:
+        with pg.admin_connection() as admin:
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         for setting in FILE_ROOTS:
@@ -183,7 +170,7 @@ class DemoSnapshot:
     def drop(self) -> None:
         shutil.rmtree(self.files, ignore_errors=True)
         if self.template:
-            with self._admin() as admin:
+            with pg.admin_connection() as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
 
 

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 
+from hub import pg
 from hub.progress import ProgressBar
 
 INNER_FLAG = "--inner"
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         url = _bench_database_url()
         self.stdout.write(f"Bench database: {url.rsplit('@', 1)[-1]}")
         if url.startswith("postgres"):
-            self._recreate_postgres(url)
+            pg.recreate_database(url.rsplit("/", 1)[-1])
         else:
             Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
         env = {
@@ -75,35 +76,9 @@ class Command(BaseCommand):
         argv += ["--articles", str(articles), "--requests", str(requests)]
         result = subprocess.run(argv, env=env, cwd=settings.BASE_DIR, check=False)  # noqa: S603
         if not keep and url.startswith("postgres"):
-            self._drop_postgres(url)
+            pg.drop_database(url.rsplit("/", 1)[-1])
         if result.returncode:
             raise SystemExit(result.returncode)
-
-    # --- the bench database ---------------------------------------------------------------------
-
-    def _admin_connection(self):
-        import psycopg
-
-        db = settings.DATABASES["default"]
-        return psycopg.connect(
-            dbname="postgres",
-            user=db.get("USER") or None,
-            password=db.get("PASSWORD") or None,
-            host=db.get("HOST") or "127.0.0.1",
-            port=db.get("PORT") or None,
-            autocommit=True,
-        )
-
-    def _recreate_postgres(self, url: str) -> None:
-        name = url.rsplit("/", 1)[-1]
-        with self._admin_connection() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-    def _drop_postgres(self, url: str) -> None:
-        name = url.rsplit("/", 1)[-1]
-        with self._admin_connection() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
     # --- the measurement (runs inside the bench database) ---------------------------------------
 

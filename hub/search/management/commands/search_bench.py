@@ -41,15 +41,14 @@ class Command(BaseCommand):
     def handle(self, *args, docs, requests, writes, rate, inner, **options):
         if inner:
             return self._measure(docs=docs, requests=requests, writes=writes, rate=rate)
-        from hub import meili
+        from hub import meili, pg
 
         url = page_bench._bench_database_url().replace("_bench", "_searchbench")
         if url.startswith("sqlite"):
             url = f"sqlite:///{settings.VAR_DIR / 'searchbench.sqlite3'}"
             Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-        helper = page_bench.Command()
         if url.startswith("postgres"):
-            helper._recreate_postgres(url)
+            pg.recreate_database(url.rsplit("/", 1)[-1])
         data_dir = Path(tempfile.mkdtemp(prefix="kumppani-searchbench-"))
         server = meili.LocalServer(data_dir=data_dir, binary=meili.ensure_binary()).start()
         self.stdout.write(f"Bench Meilisearch {meili.VERSION} at {server.url}; database "
@@ -75,7 +74,7 @@ class Command(BaseCommand):
             server.stop()
             shutil.rmtree(data_dir, ignore_errors=True)
             if url.startswith("postgres"):
-                helper._drop_postgres(url)
+                pg.drop_database(url.rsplit("/", 1)[-1])
         if result.returncode:
             raise SystemExit(result.returncode)
 
