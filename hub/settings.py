@@ -243,6 +243,9 @@ MEILISEARCH_TIMEOUT = _int("MEILISEARCH_TIMEOUT", 5)
 MEILISEARCH_BINARY_CACHE = Path(
     env.str("MEILISEARCH_BINARY_CACHE", default=str(Path.home() / ".cache" / "kumppani"))
 )
+# Names the release in the keys of cached markup (hub/release.py); a digest of the code if unset.
+RELEASE_ID = env.str("RELEASE_ID", default="")
+
 # The indexing memory of the Meilisearch that `manage.py meilisearch` starts. Meilisearch's own
 # default, two thirds of the RAM, made each small write take 0.15 to 1.9 s on a 24 GB machine
 # (the budget is prepared for every indexing batch); 1 GB took 50 to 70 ms and reindexed 100,000

@@ -48,8 +48,8 @@ from django.utils.translation import get_language
 
 from hub import audience
 from hub.context_processors import get_many_with_chrome
+from hub.release import release_id
 
-CONTENT_VERSION_KEY = "knowledge:content-version:v1"
 PAGE_KEY = "knowledge:page:v1:{}"
 SITE_KEY = "knowledge:site:v1:{}"
 ROUTE_KEY = "knowledge:route:v1:{}"
@@ -59,6 +59,11 @@ PAGE_CACHE_SECONDS = 6 * 3600
 _VERSION_SECONDS = 30 * 24 * 3600
 REQUEST_ATTR = "_knowledge_page_cache"
 HEADER = "X-Knowledge-Cache"
+
+
+def content_version_key() -> str:
+    """The content version's key names the release too: a new release starts with empty pages."""
+    return f"knowledge:content-version:v1:{release_id()}"
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ class Pending:
 
 
 def _set_new_version() -> None:
-    cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex, _VERSION_SECONDS)
+    cache.set(content_version_key(), uuid.uuid4().hex, _VERSION_SECONDS)
 
 
 def bump_content_version() -> None:
@@ -147,7 +152,8 @@ def lookup(request, path: str):
     key = _key_for(request, path)
     site_key = SITE_KEY.format(_digest(request.get_host(), request.get_port()))
     route_key = ROUTE_KEY.format(_digest(request.get_host(), request.get_port(), path))
-    wanted = [CONTENT_VERSION_KEY, site_key, route_key]
+    version_key = content_version_key()
+    wanted = [version_key, site_key, route_key]
     personal_key = stamp_key = None
     if _member_get(request):
         # Per person and page (whatever the query string: `?page=N` shows the same own parts).
@@ -158,11 +164,11 @@ def lookup(request, path: str):
     if key is not None:
         wanted.append(key)
     found = get_many_with_chrome(request, wanted)
-    version = found.get(CONTENT_VERSION_KEY)
+    version = found.get(version_key)
     if version is None:
         version = uuid.uuid4().hex
-        if not cache.add(CONTENT_VERSION_KEY, version, _VERSION_SECONDS):
-            version = cache.get(CONTENT_VERSION_KEY) or version
+        if not cache.add(version_key, version, _VERSION_SECONDS):
+            version = cache.get(version_key) or version
 
     def current(entry_key):
         entry = found.get(entry_key) if entry_key is not None else None

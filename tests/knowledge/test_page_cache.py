@@ -299,3 +299,15 @@ def test_a_page_with_view_restrictions_is_never_shared(world, article):
     assert _client(anne).get(article.url).status_code == 302
     restriction.groups.remove(insiders)
     assert anna.get(article.url).status_code == 302  # the change counts at once
+
+
+def test_a_new_release_never_serves_pages_the_previous_one_rendered(world, article, monkeypatch):
+    from knowledge import page_cache
+
+    anna = _client(world.anna)
+    monkeypatch.setattr(page_cache, "release_id", lambda: "release-1")
+    anna.get(article.url)
+    assert anna.get(article.url)[HEADER] == "hit"
+    monkeypatch.setattr(page_cache, "release_id", lambda: "release-2")  # a deploy
+    assert anna.get(article.url)[HEADER] == "miss"
+    assert anna.get(article.url)[HEADER] == "hit"
