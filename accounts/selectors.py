@@ -20,6 +20,7 @@ from accounts.models import (
     WebhookEvent,
 )
 from accounts.modules import EDITABLE_FIELDS, MODULES, ORGANISATION_MODULES, edit_flag, module_flag
+from hub import cache as hub_cache
 
 INVITATION_SALT = "kumppani.invitation"
 
@@ -69,10 +70,16 @@ def memberships_of(user) -> QuerySet[Membership]:
 # --- Account modules ---------------------------------------------------------------------
 
 
-def portal_settings() -> PortalSettings:
+@hub_cache.reads_ahead
+def _portal_settings_ahead(user) -> list[str]:
+    return [PORTAL_SETTINGS_CACHE_KEY]
+
+
+def portal_settings(user=None) -> PortalSettings:
     """The default site's portal settings, cached (a save drops the cache). One portal per
-    deployment, so the default site's settings are the portal's."""
-    found = cache.get(PORTAL_SETTINGS_CACHE_KEY)
+    deployment, so the default site's settings are the portal's. With `user`, what their
+    request read ahead (hub/cache.py)."""
+    found = hub_cache.get_ahead(user, PORTAL_SETTINGS_CACHE_KEY)
     if found is None:
         site = Site.objects.filter(is_default_site=True).first()
         found = PortalSettings.for_site(site) if site else PortalSettings()

@@ -6,4 +6,4 @@ class HubConfig(AppConfig):
     verbose_name = "Kumppani"
 
     def ready(self) -> None:
-        from hub import checks, taxonomy  # noqa: F401 (system checks, cache invalidation)
+        from hub import audience, checks, taxonomy  # noqa: F401 (checks, invalidation, read-ahead)

@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from hub import cache as hub_cache
 from hub import taxonomy
 from hub.models import Audience, AudienceMixin, Product, Region, Role
 from hub.search import client
@@ -156,9 +157,19 @@ def _token(key: str, found: dict) -> str:
     return token
 
 
+def _reach_keys(user_id: int) -> list[str]:
+    return [_GLOBAL_STAMP_KEY, _USER_STAMP_KEY.format(user_id), _USER_REACH_KEY.format(user_id)]
+
+
+@hub_cache.reads_ahead
+def _reach_keys_ahead(user) -> list[str]:
+    return _reach_keys(user.pk) if user.is_active and not user.is_staff else []
+
+
 def _cached_member_reach(user) -> Reach:
-    user_token_key, reach_key = _USER_STAMP_KEY.format(user.pk), _USER_REACH_KEY.format(user.pk)
-    found = cache.get_many([_GLOBAL_STAMP_KEY, user_token_key, reach_key])
+    keys = _reach_keys(user.pk)
+    found = hub_cache.get_many_ahead(user, keys)
+    user_token_key, reach_key = keys[1:]
     tokens = (_token(_GLOBAL_STAMP_KEY, found), _token(user_token_key, found))
     entry = found.get(reach_key)
     if entry is not None and entry[0] == tokens:

@@ -5,6 +5,8 @@
   Backends are per thread (django.core.cache.caches), and a redis-py client only borrows
   connections from its pool, so sharing it is safe.
 - `append()`: a numbered entry (a log event) in one atomic round trip.
+- Reading ahead: the small entries of a person that most pages read, in one round trip when
+  their request starts (`reads_ahead`, `get_ahead`, `get_many_ahead`; see below).
 """
 
 from django.core.cache import caches
@@ -72,3 +74,42 @@ def append(counter: str, key_format: str, value, timeout: int) -> int:
         number = backend.incr(counter)
     backend.set(key_format.format(number), value, timeout=timeout)
     return number
+
+
+# --- reading ahead ------------------------------------------------------------------------------
+#
+# A signed-in person's request reads a few small entries of theirs on almost every page: their
+# moderation restriction, their reach (hub/audience.py), their unread count and the portal
+# settings in the chrome. Apps name those keys here (`reads_ahead`); ReadAheadMiddleware reads
+# them all in one round trip when the request starts, and `get_ahead`/`get_many_ahead` hand each
+# value out once, in place of `cache.get`/`cache.get_many`. Once means once: a second read of a
+# key in the same request (after the request itself changed it, say) goes to the cache.
+
+_AHEAD_ATTR = "_kumppani_read_ahead"
+_ahead_providers: list = []
+
+
+def reads_ahead(provider):
+    """Register `provider(user) -> list of keys`, called for each signed-in person's request."""
+    _ahead_providers.append(provider)
+    return provider
+
+
+def read_ahead(user) -> None:
+    keys = [key for provider in _ahead_providers for key in provider(user)]
+    found = caches["default"].get_many(keys) if keys else {}
+    setattr(user, _AHEAD_ATTR, {key: found.get(key) for key in keys})
+
+
+def get_many_ahead(user, keys: list[str]) -> dict:
+    """`cache.get_many(keys)`, from what was read ahead for `user` when it holds every key."""
+    ahead = getattr(user, _AHEAD_ATTR, None)
+    if ahead is None or any(key not in ahead for key in keys):
+        return caches["default"].get_many(keys)
+    values = {key: ahead.pop(key) for key in keys}
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def get_ahead(user, key: str):
+    """`cache.get(key)`, from what was read ahead for `user` when it holds the key."""
+    return get_many_ahead(user, [key]).get(key)

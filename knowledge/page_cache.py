@@ -18,9 +18,9 @@ article shows related ones, its breadcrumbs and document links): an editor's cha
 on the next request, for everyone. It is replaced at once and again on commit, so a reader who
 rendered mid-transaction cannot store old content under the new version.
 
-One cache round trip per page view (after the reach, which hub/audience.py reads): the content
-version, the page entry, the person's own parts, the site, the route entry and what the header
-and footer read (hub/context_processors.py) come in one `get_many`.
+One cache round trip per page view (after the person's own small entries, the reach among them,
+which their request read ahead: hub/cache.py): the content version, the page entry, the
+person's own parts, the site and the route entry come in one `get_many`.
 
 - The person's own parts (their vote and subscription state, knowledge/personal.py) are cached
   per member and page (host and path; never for staff, who see editor-only counts). An entry
@@ -47,7 +47,6 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from hub import audience
-from hub.context_processors import get_many_with_chrome
 from hub.release import release_id
 
 PAGE_KEY = "knowledge:page:v1:{}"
@@ -163,7 +162,7 @@ def lookup(request, path: str):
         wanted += [personal_key, stamp_key]
     if key is not None:
         wanted.append(key)
-    found = get_many_with_chrome(request, wanted)
+    found = cache.get_many(wanted)
     version = found.get(version_key)
     if version is None:
         version = uuid.uuid4().hex

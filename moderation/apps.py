@@ -7,4 +7,4 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self):
-        from moderation import dashboard, notifications  # noqa: F401  (panel, notification kind)
+        from moderation import dashboard, notifications, trust  # noqa: F401  (+ read-ahead)

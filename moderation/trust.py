@@ -27,6 +27,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hub import cache as hub_cache
 from moderation import conf
 
 TRUST_NEW, TRUST_MEMBER = 0, 1
@@ -78,13 +79,18 @@ def forget(user_id: int) -> None:
     cache.delete_many([_restriction_key(user_id), _trusted_key(user_id)])
 
 
+@hub_cache.reads_ahead
+def _restriction_key_ahead(user) -> list[str]:
+    return [_restriction_key(user.pk)]
+
+
 def restriction_of(user) -> ActiveRestriction | None:
     """The member's active restriction (a suspension before a silence), or None. Cached until
     the restriction ends, at most an hour; services forget it when it changes."""
     if not (user and user.is_authenticated):
         return None
     key = _restriction_key(user.pk)
-    cached = cache.get(key)
+    cached = hub_cache.get_ahead(user, key)
     now = timezone.now()
     if cached is None:
         from moderation.models import Restriction

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
+from hub import cache as hub_cache
 from notifications.models import EmailState, Frequency, Notification, NotificationSettings
 from notifications.outbox import queue_delivery_on_commit
 
@@ -91,10 +92,15 @@ def _schedule_sending() -> None:
 # --- reading ------------------------------------------------------------------------------------
 
 
+@hub_cache.reads_ahead
+def _unread_key_ahead(user) -> list[str]:
+    return [_unread_key(user.pk)]
+
+
 def unread_count(user: User) -> int:
     """Unread notifications, from the cache (the header shows it on every page)."""
     key = _unread_key(user.pk)
-    count = cache.get(key)
+    count = hub_cache.get_ahead(user, key)
     if count is None:
         count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         cache.set(key, count, 3600)

@@ -39,3 +39,53 @@ def test_the_redis_client_is_made_once_per_pool():
     assert backend.get_client() is backend.get_client(write=True)
     cache.set("t:key", "value")
     assert cache.get("t:key") == "value"
+
+
+# --- reading ahead ------------------------------------------------------------------------------
+
+
+def test_a_value_read_ahead_is_handed_out_once_then_read_from_the_cache(db, monkeypatch):
+    from tests.factories import make_user
+
+    user = make_user()
+    monkeypatch.setattr(hub_cache, "_ahead_providers", [lambda person: ["t:a", "t:b"]])
+    cache.set("t:a", 1)
+    hub_cache.read_ahead(user)
+    cache.set("t:a", 2)  # e.g. the request itself changed it
+    assert hub_cache.get_ahead(user, "t:a") == 1  # as the request started
+    assert hub_cache.get_ahead(user, "t:a") == 2  # once only: now from the cache
+    assert hub_cache.get_many_ahead(user, ["t:b"]) == {}  # read ahead, and absent
+    assert hub_cache.get_ahead(user, "t:unnamed") is None  # never read ahead: the cache
+    assert hub_cache.get_ahead(None, "t:a") == 2  # no person (a task): the cache
+
+
+def test_a_signed_in_request_reads_the_persons_entries_in_one_round_trip(db, client, monkeypatch):
+    """The restriction, the reach, the unread count and the portal settings: one `get_many` at
+    the start of the request, and none of them read again."""
+    from accounts.models import PORTAL_SETTINGS_CACHE_KEY
+    from tests.factories import make_member, make_org
+
+    person = make_member(make_org())
+    client.force_login(person)
+    client.get("/")  # fills the entries
+    asked = []
+    backend = caches["default"]
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+
+        def counting(keys, *args, _name=name, _original=original, **kwargs):
+            asked.append((_name, keys if _name == "get_many" else [keys]))
+            return _original(keys, *args, **kwargs)
+
+        monkeypatch.setattr(backend, name, counting)
+    assert client.get("/", secure=True).status_code == 200
+    person_keys = [keys for name, keys in asked if f"moderation:restriction:{person.pk}" in keys]
+    assert len(person_keys) == 1
+    read_ahead = person_keys[0]
+    for key in (
+        f"audience:reach:v1:reach:{person.pk}",
+        f"notifications:unread:{person.pk}",
+        PORTAL_SETTINGS_CACHE_KEY,
+    ):
+        assert key in read_ahead
+        assert [keys for keys in (k for _, k in asked) if key in keys] == [read_ahead]
