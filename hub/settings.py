@@ -155,6 +155,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "wagtail.contrib.settings.context_processors.settings",
+                # The portal's name, the unread count in the header, the portal settings
+                # (support contact) in the footer.
                 "hub.context_processors.portal",
             ],
         },
@@ -444,8 +446,6 @@ WAGTAILIMAGES_RENDITION_STORAGE = "knowledge.storage.PrivateImageStorage"
 RENDITIONS_ROOT = Path(env.str("RENDITIONS_ROOT", default=str(VAR_DIR / "renditions")))
 
 # --- Account modules --------------------------------------------------------------------------
-# The portal settings (support contact in the footer) for every template, read from the cache.
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.portal_settings")
 # Private folders (outside MEDIA_ROOT, no URL): data exports and support attachments leave
 # only through views that check the owner / the request's visibility.
 EXPORTS_ROOT = Path(env.str("EXPORTS_ROOT", default=str(VAR_DIR / "exports")))
@@ -459,9 +459,6 @@ WEBHOOK_ALLOW_LOOPBACK = _bool("WEBHOOK_ALLOW_LOOPBACK", DEBUG)
 # --- Notifications -------------------------------------------------------------------------------
 from celery.schedules import crontab  # noqa: E402
 
-TEMPLATES[0]["OPTIONS"]["context_processors"].append(
-    "notifications.context_processors.notifications"  # the unread count in the header
-)
 CELERY_BEAT_SCHEDULE["notifications-retry"] = {
     "task": "notifications.tasks.send_pending",
     "schedule": 300.0,

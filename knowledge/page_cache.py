@@ -42,11 +42,14 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from hub import audience
+from hub.context_processors import chrome, csrf_hole, csrf_holes
 from hub.release import release_id
 
 PAGE_KEY = "knowledge:page:v1:{}"
@@ -54,7 +57,9 @@ SITE_KEY = "knowledge:site:v1:{}"
 ROUTE_KEY = "knowledge:route:v1:{}"
 PERSONAL_STAMP_KEY = "knowledge:personal:v1:stamp:{}"
 PERSONAL_KEY = "knowledge:personal:v1:{}:{}"
+OWN_PAGE_KEY = "knowledge:own-page:v1:{}:{}"
 PAGE_CACHE_SECONDS = 6 * 3600
+OWN_PAGE_SECONDS = 15 * 60  # a person's pages: kept for a visit, not for everyone's every page
 _VERSION_SECONDS = 30 * 24 * 3600
 REQUEST_ATTR = "_knowledge_page_cache"
 HEADER = "X-Knowledge-Cache"
@@ -90,6 +95,8 @@ class Pending:
     route_entry: tuple | None = None
     routed: tuple | None = None  # (url_path, the pickled page) the routing looked up
     key: str | None = None  # None: this request is not served from (or stored in) the cache
+    own_key: str | None = None  # the person's kept page (with `key` only)
+    reach_digest: str = ""
     personal_key: str | None = None
     personal_stamp: str | None = None
     personal_entry: tuple | None = None
@@ -128,7 +135,8 @@ def _member_get(request) -> bool:
     )
 
 
-def _key_for(request, path: str) -> str | None:
+def _keys_for(request, path: str) -> tuple[str, str, str] | None:
+    """The shared page's key, the person's kept page's key and the reach digest, or None."""
     if not _member_get(request):
         return None
     page_number = ""
@@ -140,15 +148,20 @@ def _key_for(request, path: str) -> str | None:
     reach = audience.reach_of(request.user)
     if reach.everything or reach.drafts:
         return None
-    return PAGE_KEY.format(
-        _digest(request.get_host(), path, page_number, get_language() or "", reach.digest())
+    where = (request.get_host(), path, page_number, get_language() or "")
+    digest = reach.digest()
+    return (
+        PAGE_KEY.format(_digest(*where, digest)),
+        OWN_PAGE_KEY.format(request.user.pk, _digest(*where)),
+        digest,
     )
 
 
 def lookup(request, path: str):
     """A response from the cache, or None (then the request carries what `store_after_render`
     needs, and the site and the page as the route entry keeps them, where the routing looks)."""
-    key = _key_for(request, path)
+    keys = _keys_for(request, path)
+    key, own_key, reach_digest = keys if keys is not None else (None, None, "")
     site_key = SITE_KEY.format(_digest(request.get_host(), request.get_port()))
     route_key = ROUTE_KEY.format(_digest(request.get_host(), request.get_port(), path))
     version_key = content_version_key()
@@ -161,7 +174,7 @@ def lookup(request, path: str):
         stamp_key = PERSONAL_STAMP_KEY.format(user_id)
         wanted += [personal_key, stamp_key]
     if key is not None:
-        wanted.append(key)
+        wanted += [key, own_key]
     found = cache.get_many(wanted)
     version = found.get(version_key)
     if version is None:
@@ -180,18 +193,66 @@ def lookup(request, path: str):
         route_key=route_key,
         route_entry=current(route_key),
         key=key,
+        own_key=own_key,
+        reach_digest=reach_digest,
         personal_key=personal_key,
         personal_stamp=found.get(stamp_key) if stamp_key else None,
         personal_entry=found.get(personal_key) if personal_key else None,
     )
     setattr(request, REQUEST_ATTR, pending)
+    own = found.get(own_key) if own_key is not None else None
+    if own is not None and own[0] == _own_page_state(request, pending):
+        return _repeat(request, own[1])
     entry = found.get(key) if key is not None else None
     if entry is not None and entry["version"] == version:
-        return _respond(request, entry)
+        response = _respond(request, entry)
+        _keep_own_page(request, response, pending)
+        return response
     site_entry = current(site_key)
     if site_entry is not None:
         pending.site_cached = _use_site(request, site_entry[1])
     return None
+
+
+def _own_page_state(request, pending: Pending) -> tuple | None:
+    """What a person's kept page shows besides the page: it counts only while this is the same.
+    None when the page must be rendered (messages to show once, a moderation banner)."""
+    if getattr(request, "moderation_restriction", None) is not None:
+        return None
+    messages = getattr(request, "_messages", None)
+    if messages is not None and len(messages):
+        return None
+    return (
+        pending.version,
+        pending.personal_stamp,
+        pending.reach_digest,
+        *chrome(request).state(),
+    )
+
+
+def _repeat(request, html: str) -> HttpResponse:
+    """The person's page as rendered for them before, with this request's CSRF token."""
+    response = HttpResponse(html.replace(csrf_hole(), get_token(request)))
+    response[HEADER] = "hit"
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _keep_own_page(request, response, pending: Pending) -> None:
+    """Render `response` (a page the shared cache holds, for a member) now, and keep it as this
+    person's page for their next visit, with a hole for the CSRF token."""
+    state = _own_page_state(request, pending)
+    if state is None:
+        return
+    with csrf_holes(request):
+        response.render()
+    html = response.content.decode()
+    response.content = html.replace(csrf_hole(), get_token(request))
+    if response.status_code == 200:
+        # The state as it was before rendering: anything newer on the page only makes the
+        # next visit render it again.
+        state = (state[0], pending.personal_stamp, *state[2:])
+        cache.set(pending.own_key, (state, html), OWN_PAGE_SECONDS)
 
 
 def _use_site(request, blob: bytes) -> bool:
@@ -250,6 +311,7 @@ def store_personal(request, page, context: dict) -> None:
             stamp = cache.get(stamp_key)
             if stamp is None:
                 return
+        pending.personal_stamp = stamp  # what the person's kept page is rendered under
     cache.set(pending.personal_key, (stamp, page.pk, context), PAGE_CACHE_SECONDS)
 
 
@@ -354,3 +416,6 @@ def store_after_render(request, response) -> None:
         cache.set(pending.key, entry, PAGE_CACHE_SECONDS)
 
     response.add_post_render_callback(store)
+    kept = _kept_for_serving(page) if kind is not None else None
+    if kind is not None and not (kept is not None and kept[1]):
+        _keep_own_page(request, response, pending)

@@ -2,7 +2,6 @@
 footer around every page cost more to render than many a page's own content, and they are the
 same on every page a person opens. So they are rendered once and repeated."""
 
-import secrets
 import threading
 from collections import OrderedDict
 
@@ -12,6 +11,8 @@ from django.core.signals import setting_changed
 from django.template.loader_tags import IncludeNode, do_include
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from hub.context_processors import csrf_hole
 
 register = template.Library()
 
@@ -43,9 +44,6 @@ def include_once(parser, token):
 # --- chrome fragments ---------------------------------------------------------------------------
 
 FRAGMENTS_KEPT = 2000  # a few KB each: the header of the people a process serves, per language
-# Stands in for the request's CSRF token while a fragment renders; the real token goes in on
-# every use. Random per process, so no content can contain it by chance.
-_CSRF_HOLE = f"csrf{secrets.token_hex(24)}"
 _NO_CSRF = "NOTPROVIDED"  # what django.template.context_processors.csrf gives without a token
 
 
@@ -105,15 +103,15 @@ class ChromeFragmentNode(template.Node):
         )
         html = _fragments.get(key)
         if html is None:
-            with context.push(csrf_token=_CSRF_HOLE):
+            with context.push(csrf_token=csrf_hole()):
                 html = str(self.nodelist.render(context))
             _fragments.put(key, html)
-        if _CSRF_HOLE not in html:
+        if csrf_hole() not in html:
             return mark_safe(html)  # noqa: S308 (our own rendering)
         csrf_token = str(context["csrf_token"])
         if csrf_token == _NO_CSRF:  # no CSRF protection here: {% csrf_token %} renders nothing
             return self.nodelist.render(context)
-        return mark_safe(html.replace(_CSRF_HOLE, csrf_token))  # noqa: S308 (our own rendering)
+        return mark_safe(html.replace(csrf_hole(), csrf_token))  # noqa: S308 (our own rendering)
 
 
 @register.tag

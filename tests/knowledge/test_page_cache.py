@@ -311,3 +311,66 @@ def test_a_new_release_never_serves_pages_the_previous_one_rendered(world, artic
     monkeypatch.setattr(page_cache, "release_id", lambda: "release-2")  # a deploy
     assert anna.get(article.url)[HEADER] == "miss"
     assert anna.get(article.url)[HEADER] == "hit"
+
+
+# --- a person's kept page --------------------------------------------------------------------
+
+
+def test_a_repeat_visit_is_the_persons_kept_page_with_a_fresh_working_csrf_token(world, article):
+    """A page rendered for a person (here the first visit) is kept for them; the next visit is
+    that page again, rendered by no template, with a new CSRF token that a form on it can post
+    with. The stand-in for the token never reaches a browser."""
+    from hub.context_processors import csrf_hole
+
+    anna = _client(world.anna, csrf=True)
+    first = anna.get(article.url)
+    assert first[HEADER] == "miss" and first.templates
+    second = anna.get(article.url)
+    html = second.content.decode()
+    assert second[HEADER] == "hit" and not second.templates  # nothing rendered
+    assert "Shared article" in html and "Router secrets manual" in html
+    tokens = _csrf_tokens(html)
+    assert tokens and len(set(tokens)) == 1 and tokens[0] not in first.content.decode()
+    assert all(csrf_hole() not in r.content.decode() for r in (first, second))
+    response = anna.post(
+        f"/knowledge-hub/articles/{article.pk}/feedback/",
+        {"helpful": "yes", "csrfmiddlewaretoken": tokens[0]},
+    )
+    assert response.status_code == 302
+    html = anna.get(article.url).content.decode()
+    assert "You found this helpful." in html
+    missing = anna.get("/knowledge/no-such-page/")
+    assert missing.status_code == 404 and csrf_hole() not in missing.content.decode()
+
+
+def test_a_kept_page_is_rendered_again_for_messages_banners_languages_and_reach(world, article):
+    from moderation.services import member_restrict
+
+    anna = _client(world.anna)
+    anna.get(article.url)
+    assert not anna.get(article.url).templates
+    # A message to show once (after subscribing) is shown, then the page is kept again.
+    anna.post(f"/knowledge-hub/pages/{article.pk}/subscription/", {"subscribed": "1"})
+    response = anna.get(article.url)
+    assert response.templates and "Subscribed: you will be told" in response.content.decode()
+    assert "Subscribed: you will be told" not in anna.get(article.url).content.decode()
+    # Another language is another page.
+    anna.post("/i18n/setlang/", {"language": "fi", "next": article.url})
+    response = anna.get(article.url)
+    assert response.templates and response["Content-Language"] == "fi"
+    anna.post("/i18n/setlang/", {"language": "en", "next": article.url})
+    assert not anna.get(article.url).templates
+    # A silenced member sees the banner on every page.
+    member_restrict(member=world.anna, kind="silence", days=1, by=world.editor, reason="Calm")
+    for _ in range(2):
+        response = anna.get(article.url)
+        assert response.templates and "moderation-banner" in response.content.decode()
+    # A person whose reach changed never gets the page they were kept.
+    other = _client(world.clara)
+    router_only = ArticlePage.objects.get(title="Router-only guide")
+    aurora = world.anna.memberships.get().organisation
+    membership_set(user=world.clara, organisation=aurora, roles=[])
+    for _ in range(3):
+        assert other.get(router_only.url).status_code == 200
+    world.clara.memberships.filter(organisation=aurora).delete()
+    assert other.get(router_only.url).status_code == 404
