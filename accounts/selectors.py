@@ -75,11 +75,10 @@ def _portal_settings_ahead(user) -> list[str]:
     return [PORTAL_SETTINGS_CACHE_KEY]
 
 
-def portal_settings(user=None) -> PortalSettings:
+def portal_settings() -> PortalSettings:
     """The default site's portal settings, cached (a save drops the cache). One portal per
-    deployment, so the default site's settings are the portal's. With `user`, what their
-    request read ahead (hub/cache.py)."""
-    found = hub_cache.get_ahead(user, PORTAL_SETTINGS_CACHE_KEY)
+    deployment, so the default site's settings are the portal's."""
+    found = hub_cache.get_ahead(PORTAL_SETTINGS_CACHE_KEY)
     if found is None:
         site = Site.objects.filter(is_default_site=True).first()
         found = PortalSettings.for_site(site) if site else PortalSettings()

@@ -168,7 +168,7 @@ def _reach_keys_ahead(user) -> list[str]:
 
 def _cached_member_reach(user) -> Reach:
     keys = _reach_keys(user.pk)
-    found = hub_cache.get_many_ahead(user, keys)
+    found = hub_cache.get_many_ahead(keys)
     user_token_key, reach_key = keys[1:]
     tokens = (_token(_GLOBAL_STAMP_KEY, found), _token(user_token_key, found))
     entry = found.get(reach_key)

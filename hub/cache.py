@@ -9,6 +9,9 @@
   their request starts (`reads_ahead`, `get_ahead`, `get_many_ahead`; see below).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
@@ -81,35 +84,53 @@ def append(counter: str, key_format: str, value, timeout: int) -> int:
 # A signed-in person's request reads a few small entries of theirs on almost every page: their
 # moderation restriction, their reach (hub/audience.py), their unread count and the portal
 # settings in the chrome. Apps name those keys here (`reads_ahead`); ReadAheadMiddleware reads
-# them all in one round trip when the request starts, and `get_ahead`/`get_many_ahead` hand each
-# value out once, in place of `cache.get`/`cache.get_many`. Once means once: a second read of a
-# key in the same request (after the request itself changed it, say) goes to the cache.
+# them all in one round trip when the request starts, and a view may add what it is about to
+# read (`read_ahead`). `get_ahead`/`get_many_ahead` hand each value out once, in place of
+# `cache.get`/`cache.get_many`. Once means once: a second read of a key in the same request
+# (after the request itself changed it, say) goes to the cache. Outside a request (tasks,
+# commands) they are `cache.get`/`cache.get_many`.
 
-_AHEAD_ATTR = "_kumppani_read_ahead"
+_ahead: ContextVar[dict | None] = ContextVar("kumppani_read_ahead", default=None)
 _ahead_providers: list = []
 
 
 def reads_ahead(provider):
-    """Register `provider(user) -> list of keys`, called for each signed-in person's request."""
+    """Register `provider(user) -> list of keys`, read for each signed-in person's request."""
     _ahead_providers.append(provider)
     return provider
 
 
-def read_ahead(user) -> None:
-    keys = [key for provider in _ahead_providers for key in provider(user)]
-    found = caches["default"].get_many(keys) if keys else {}
-    setattr(user, _AHEAD_ATTR, {key: found.get(key) for key in keys})
+@contextmanager
+def reading_ahead(user):
+    """The span of one request: what its person's providers name is read on entering."""
+    token = _ahead.set({})
+    try:
+        if user is not None and user.is_authenticated:
+            read_ahead([key for provider in _ahead_providers for key in provider(user)])
+        yield
+    finally:
+        _ahead.reset(token)
 
 
-def get_many_ahead(user, keys: list[str]) -> dict:
-    """`cache.get_many(keys)`, from what was read ahead for `user` when it holds every key."""
-    ahead = getattr(user, _AHEAD_ATTR, None)
+def read_ahead(keys: list[str]) -> None:
+    """Read `keys` in one round trip now, for `get_ahead`/`get_many_ahead` later in this request
+    (outside a request: nothing)."""
+    ahead = _ahead.get()
+    keys = [key for key in keys if key not in ahead] if ahead is not None else []
+    if keys:
+        found = caches["default"].get_many(keys)
+        ahead.update({key: found.get(key) for key in keys})
+
+
+def get_many_ahead(keys: list[str]) -> dict:
+    """`cache.get_many(keys)`, from what this request read ahead when it holds every key."""
+    ahead = _ahead.get()
     if ahead is None or any(key not in ahead for key in keys):
         return caches["default"].get_many(keys)
     values = {key: ahead.pop(key) for key in keys}
     return {key: value for key, value in values.items() if value is not None}
 
 
-def get_ahead(user, key: str):
-    """`cache.get(key)`, from what was read ahead for `user` when it holds the key."""
-    return get_many_ahead(user, [key]).get(key)
+def get_ahead(key: str):
+    """`cache.get(key)`, from what this request read ahead when it holds the key."""
+    return get_many_ahead([key]).get(key)

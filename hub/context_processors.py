@@ -50,7 +50,7 @@ class Chrome:
     def portal_settings(self):
         from accounts.selectors import portal_settings
 
-        return portal_settings(self.user)
+        return portal_settings()
 
     def state(self) -> tuple:
         footer = self.portal_settings

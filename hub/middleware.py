@@ -43,7 +43,5 @@ class ReadAheadMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated:
-            cache.read_ahead(user)
-        return self.get_response(request)
+        with cache.reading_ahead(request.user):
+            return self.get_response(request)

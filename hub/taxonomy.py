@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from hub import cache as hub_cache
 from hub.models import Product, Region, Role
 
 _CACHE_KEY = "taxonomy:v1:{}"
@@ -62,10 +63,15 @@ def tree(model: type[Product] | type[Region] | type[Role]) -> Tree:
     return trees(model)[0]
 
 
+def tree_keys(*models: type[Product] | type[Region] | type[Role]) -> list[str]:
+    """Where the trees of these models are cached (for hub.cache.read_ahead)."""
+    return [_CACHE_KEY.format(model._meta.label_lower) for model in models]
+
+
 def trees(*models: type[Product] | type[Region] | type[Role]) -> tuple[Tree, ...]:
-    """The trees of these models, read from the cache in one round trip."""
-    keys = {model: _CACHE_KEY.format(model._meta.label_lower) for model in models}
-    found = cache.get_many(list(keys.values()))
+    """The trees of these models, read from the cache in one round trip (or as read ahead)."""
+    keys = dict(zip(models, tree_keys(*models), strict=True))
+    found = hub_cache.get_many_ahead(list(keys.values()))
     out = []
     for model, key in keys.items():
         rows = found.get(key)

@@ -90,7 +90,7 @@ def restriction_of(user) -> ActiveRestriction | None:
     if not (user and user.is_authenticated):
         return None
     key = _restriction_key(user.pk)
-    cached = hub_cache.get_ahead(user, key)
+    cached = hub_cache.get_ahead(key)
     now = timezone.now()
     if cached is None:
         from moderation.models import Restriction

@@ -100,7 +100,7 @@ def _unread_key_ahead(user) -> list[str]:
 def unread_count(user: User) -> int:
     """Unread notifications, from the cache (the header shows it on every page)."""
     key = _unread_key(user.pk)
-    count = hub_cache.get_ahead(user, key)
+    count = hub_cache.get_ahead(key)
     if count is None:
         count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         cache.set(key, count, 3600)

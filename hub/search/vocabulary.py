@@ -8,6 +8,7 @@ from django.db.models import Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hub import cache as hub_cache
 from hub.models import Product, Region, Role
 from hub.search import registry
 
@@ -34,8 +35,13 @@ def type_label(name: str, *, plural: bool = False) -> str:
     return str(meta.verbose_name_plural if plural else meta.verbose_name).capitalize()
 
 
+def cache_keys() -> list[str]:
+    """What `get()` reads from the cache (for hub.cache.read_ahead)."""
+    return [_CACHE_KEY]
+
+
 def _taxonomy() -> dict[str, dict[str, str]]:
-    terms = cache.get(_CACHE_KEY)
+    terms = hub_cache.get_ahead(_CACHE_KEY)
     if terms is None:
         rows = (
             Product.objects.order_by()

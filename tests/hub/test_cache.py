@@ -47,16 +47,21 @@ def test_the_redis_client_is_made_once_per_pool():
 def test_a_value_read_ahead_is_handed_out_once_then_read_from_the_cache(db, monkeypatch):
     from tests.factories import make_user
 
-    user = make_user()
     monkeypatch.setattr(hub_cache, "_ahead_providers", [lambda person: ["t:a", "t:b"]])
     cache.set("t:a", 1)
-    hub_cache.read_ahead(user)
-    cache.set("t:a", 2)  # e.g. the request itself changed it
-    assert hub_cache.get_ahead(user, "t:a") == 1  # as the request started
-    assert hub_cache.get_ahead(user, "t:a") == 2  # once only: now from the cache
-    assert hub_cache.get_many_ahead(user, ["t:b"]) == {}  # read ahead, and absent
-    assert hub_cache.get_ahead(user, "t:unnamed") is None  # never read ahead: the cache
-    assert hub_cache.get_ahead(None, "t:a") == 2  # no person (a task): the cache
+    with hub_cache.reading_ahead(make_user()):
+        cache.set("t:a", 2)  # e.g. the request itself changed it
+        assert hub_cache.get_ahead("t:a") == 1  # as the request started
+        assert hub_cache.get_ahead("t:a") == 2  # once only: now from the cache
+        assert hub_cache.get_many_ahead(["t:b"]) == {}  # read ahead, and absent
+        assert hub_cache.get_ahead("t:unnamed") is None  # never read ahead: the cache
+        cache.set("t:c", 3)
+        hub_cache.read_ahead(["t:c"])  # a view adds what it is about to read
+        cache.set("t:c", 4)
+        assert hub_cache.get_ahead("t:c") == 3
+    hub_cache.read_ahead(["t:a"])  # outside a request: nothing is kept
+    cache.set("t:a", 5)
+    assert hub_cache.get_ahead("t:a") == 5
 
 
 def test_a_signed_in_request_reads_the_persons_entries_in_one_round_trip(db, client, monkeypatch):

@@ -156,3 +156,33 @@ def test_queries_carry_the_readers_language_for_the_tokenizer():
         with translation.override(language):
             requests = page_requests("", Params(query="firmwre updte", filters={"type": ("x",)}))
         assert {tuple(r["locales"]) for r in requests} == {(locale,)}
+
+
+def test_a_json_search_reads_the_cache_in_three_round_trips_and_writes_its_event_in_one(
+    client, world, monkeypatch
+):
+    """The session; the person's own entries read ahead (restriction, reach, ...); the
+    vocabulary and the taxonomy trees together (hub/search/query.parse); then the analytics
+    event in one atomic step (hub.cache.append)."""
+    from django.core.cache import caches
+
+    from hub import cache as hub_cache
+    from tests.conftest import require
+
+    backend = caches["default"]
+    require(isinstance(backend, hub_cache.RedisCache), "the Redis cache (REDIS_URL)")
+    client.force_login(world.anna)
+    client.get("/api/v1/search", {"q": "firmware"})  # fills the entries
+    calls = []
+    for name in ("get", "get_many", "set", "add", "set_many", "append"):
+        target = backend if name == "append" else backend._cache
+        original = getattr(target, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(target, name, counted)
+    response = client.get("/api/v1/search", {"q": "router", "product": "router"})
+    assert response.status_code == 200 and response.json()["total"] >= 1
+    assert calls == ["get", "get_many", "get_many", "append"]
