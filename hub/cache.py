@@ -83,9 +83,9 @@ def append(counter: str, key_format: str, value, timeout: int) -> int:
 #
 # A signed-in person's request reads a few small entries of theirs on almost every page: their
 # moderation restriction, their reach (hub/audience.py), their unread count and the portal
-# settings in the chrome. Apps name those keys here (`reads_ahead`); ReadAheadMiddleware reads
-# them all in one round trip when the request starts, and a view may add what it is about to
-# read (`read_ahead`). `get_ahead`/`get_many_ahead` hand each value out once, in place of
+# settings in the chrome; a search, the vocabulary and the taxonomy trees. Apps name those keys
+# here (`reads_ahead`); ReadAheadMiddleware reads them all in one round trip when the request
+# starts. `get_ahead`/`get_many_ahead` hand each value out once, in place of
 # `cache.get`/`cache.get_many`. Once means once: a second read of a key in the same request
 # (after the request itself changed it, say) goes to the cache. Outside a request (tasks,
 # commands) they are `cache.get`/`cache.get_many`.
@@ -95,31 +95,27 @@ _ahead_providers: list = []
 
 
 def reads_ahead(provider):
-    """Register `provider(user) -> list of keys`, read for each signed-in person's request."""
+    """Register `provider(request) -> list of keys`, read for each signed-in person's request
+    (`request.user` is that person)."""
     _ahead_providers.append(provider)
     return provider
 
 
 @contextmanager
-def reading_ahead(user):
-    """The span of one request: what its person's providers name is read on entering."""
-    token = _ahead.set({})
+def reading_ahead(request):
+    """The span of one request: what the providers name is read on entering."""
+    ahead: dict = {}
+    token = _ahead.set(ahead)
     try:
-        if user is not None and user.is_authenticated:
-            read_ahead([key for provider in _ahead_providers for key in provider(user)])
+        if request.user.is_authenticated:
+            keys = list(
+                dict.fromkeys(k for provider in _ahead_providers for k in provider(request))
+            )
+            found = caches["default"].get_many(keys) if keys else {}
+            ahead.update({key: found.get(key) for key in keys})
         yield
     finally:
         _ahead.reset(token)
-
-
-def read_ahead(keys: list[str]) -> None:
-    """Read `keys` in one round trip now, for `get_ahead`/`get_many_ahead` later in this request
-    (outside a request: nothing)."""
-    ahead = _ahead.get()
-    keys = [key for key in keys if key not in ahead] if ahead is not None else []
-    if keys:
-        found = caches["default"].get_many(keys)
-        ahead.update({key: found.get(key) for key in keys})
 
 
 def get_many_ahead(keys: list[str]) -> dict:

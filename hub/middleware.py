@@ -43,5 +43,5 @@ class ReadAheadMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with cache.reading_ahead(request.user):
+        with cache.reading_ahead(request):
             return self.get_response(request)

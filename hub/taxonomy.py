@@ -64,7 +64,7 @@ def tree(model: type[Product] | type[Region] | type[Role]) -> Tree:
 
 
 def tree_keys(*models: type[Product] | type[Region] | type[Role]) -> list[str]:
-    """Where the trees of these models are cached (for hub.cache.read_ahead)."""
+    """Where the trees of these models are cached (for hub.cache.reads_ahead)."""
     return [_CACHE_KEY.format(model._meta.label_lower) for model in models]
 
 

@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from hub.models import Product, Region, Role
-        from hub.search import registry, synonyms, vocabulary
+        from hub.search import registry, synonyms, vocabulary  # (vocabulary: read-ahead)
 
         registry.connect_signals()
         synonyms.connect_signals()

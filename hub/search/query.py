@@ -15,9 +15,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
-from hub import audience, taxonomy
-from hub import cache as hub_cache
-from hub.models import Product, Region, Role
+from hub import audience
 from hub.search import client, registry, vocabulary
 
 log = logging.getLogger(__name__)
@@ -180,9 +178,6 @@ def clean_page(raw: str | None) -> int:
 
 def parse(data) -> Params:
     """Validate a QueryDict (or a dict of lists/strings) against the known vocabulary."""
-    # What this and the search after it read from the cache, in one round trip: the vocabulary
-    # and the taxonomy trees the audience filter is written with.
-    hub_cache.read_ahead([*vocabulary.cache_keys(), *taxonomy.tree_keys(Product, Region, Role)])
     params = Params(query=clean_query(_first(data, "q")), page=clean_page(_first(data, "page")))
     sort = _first(data, "sort") or "relevance"
     if sort in SORTS:

@@ -5,10 +5,12 @@ import functools
 
 from django.core.cache import cache
 from django.db.models import Value
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hub import cache as hub_cache
+from hub import taxonomy
 from hub.models import Product, Region, Role
 from hub.search import registry
 
@@ -35,9 +37,18 @@ def type_label(name: str, *, plural: bool = False) -> str:
     return str(meta.verbose_name_plural if plural else meta.verbose_name).capitalize()
 
 
-def cache_keys() -> list[str]:
-    """What `get()` reads from the cache (for hub.cache.read_ahead)."""
-    return [_CACHE_KEY]
+@functools.cache
+def _search_paths() -> tuple[str, ...]:
+    return (reverse("search:search"), reverse("api:search"))
+
+
+@hub_cache.reads_ahead
+def _search_keys_ahead(request) -> list[str]:
+    """A search (the page, suggestions, the JSON endpoint) reads the vocabulary and the taxonomy
+    trees its audience filter is written with: in the request's one read-ahead round trip."""
+    if not request.path_info.startswith(_search_paths()):
+        return []
+    return [_CACHE_KEY, *taxonomy.tree_keys(Product, Region, Role)]
 
 
 def _taxonomy() -> dict[str, dict[str, str]]:

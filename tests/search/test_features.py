@@ -158,12 +158,12 @@ def test_queries_carry_the_readers_language_for_the_tokenizer():
         assert {tuple(r["locales"]) for r in requests} == {(locale,)}
 
 
-def test_a_json_search_reads_the_cache_in_three_round_trips_and_writes_its_event_in_one(
+def test_a_json_search_reads_the_cache_in_two_round_trips_and_writes_its_event_in_one(
     client, world, monkeypatch
 ):
-    """The session; the person's own entries read ahead (restriction, reach, ...); the
-    vocabulary and the taxonomy trees together (hub/search/query.parse); then the analytics
-    event in one atomic step (hub.cache.append)."""
+    """The session; then in one read-ahead (hub/cache.py) the person's own entries (restriction,
+    reach, ...), the vocabulary and the taxonomy trees; then the analytics event in one atomic
+    step (hub.cache.append)."""
     from django.core.cache import caches
 
     from hub import cache as hub_cache
@@ -185,4 +185,4 @@ def test_a_json_search_reads_the_cache_in_three_round_trips_and_writes_its_event
         monkeypatch.setattr(target, name, counted)
     response = client.get("/api/v1/search", {"q": "router", "product": "router"})
     assert response.status_code == 200 and response.json()["total"] >= 1
-    assert calls == ["get", "get_many", "get_many", "append"]
+    assert calls == ["get", "get_many", "append"]
