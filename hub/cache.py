@@ -118,13 +118,20 @@ def reading_ahead(request):
         _ahead.reset(token)
 
 
-def get_many_ahead(keys: list[str]) -> dict:
-    """`cache.get_many(keys)`, from what this request read ahead when it holds every key."""
+def take_ahead(keys: list[str]) -> dict | None:
+    """What this request read ahead for `keys`, as `cache.get_many` gives it, each handed out
+    once; None (and nothing handed out) when it did not read them all."""
     ahead = _ahead.get()
     if ahead is None or any(key not in ahead for key in keys):
-        return caches["default"].get_many(keys)
+        return None
     values = {key: ahead.pop(key) for key in keys}
     return {key: value for key, value in values.items() if value is not None}
+
+
+def get_many_ahead(keys: list[str]) -> dict:
+    """`cache.get_many(keys)`, from what this request read ahead when it holds every key."""
+    found = take_ahead(keys)
+    return found if found is not None else caches["default"].get_many(keys)
 
 
 def get_ahead(key: str):

@@ -49,6 +49,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from hub import audience
+from hub import cache as hub_cache
 from hub.context_processors import chrome, csrf_hole, csrf_holes
 from hub.release import release_id
 
@@ -135,26 +136,45 @@ def _member_get(request) -> bool:
     )
 
 
+def _page_number(request) -> str | None:
+    """The `?page=N` of a request the cache may serve ("" without), or None for any other
+    query string."""
+    if not request.GET:
+        return ""
+    numbers = request.GET.getlist("page")
+    if set(request.GET) != {"page"} or len(numbers) != 1 or not numbers[0].isdigit():
+        return None
+    return numbers[0]
+
+
+def _own_key(request, page_number: str) -> str:
+    where = (request.get_host(), request.path_info, page_number, get_language() or "")
+    return OWN_PAGE_KEY.format(request.user.pk, _digest(*where))
+
+
+@hub_cache.reads_ahead
+def _own_page_ahead(request) -> list[str]:
+    """A member's GET may be a page kept for them: it and what it counts under (the content
+    version, their stamp) come with the request's read-ahead, so that serving it takes no
+    round trip of its own."""
+    page_number = _page_number(request) if _member_get(request) else None
+    if page_number is None:
+        return []
+    stamp_key = PERSONAL_STAMP_KEY.format(request.user.pk)
+    return [content_version_key(), stamp_key, _own_key(request, page_number)]
+
+
 def _keys_for(request, path: str) -> tuple[str, str, str] | None:
     """The shared page's key, the person's kept page's key and the reach digest, or None."""
-    if not _member_get(request):
+    page_number = _page_number(request) if _member_get(request) else None
+    if page_number is None:
         return None
-    page_number = ""
-    if request.GET:
-        numbers = request.GET.getlist("page")
-        if set(request.GET) != {"page"} or len(numbers) != 1 or not numbers[0].isdigit():
-            return None
-        page_number = numbers[0]
     reach = audience.reach_of(request.user)
     if reach.everything or reach.drafts:
         return None
-    where = (request.get_host(), path, page_number, get_language() or "")
     digest = reach.digest()
-    return (
-        PAGE_KEY.format(_digest(*where, digest)),
-        OWN_PAGE_KEY.format(request.user.pk, _digest(*where)),
-        digest,
-    )
+    where = (request.get_host(), path, page_number, get_language() or "", digest)
+    return PAGE_KEY.format(_digest(*where)), _own_key(request, page_number), digest
 
 
 def lookup(request, path: str):
@@ -165,17 +185,28 @@ def lookup(request, path: str):
     site_key = SITE_KEY.format(_digest(request.get_host(), request.get_port()))
     route_key = ROUTE_KEY.format(_digest(request.get_host(), request.get_port(), path))
     version_key = content_version_key()
-    wanted = [version_key, site_key, route_key]
+    early, rest = [version_key], [site_key, route_key]
     personal_key = stamp_key = None
     if _member_get(request):
         # Per person and page (whatever the query string: `?page=N` shows the same own parts).
         user_id = request.user.pk
         personal_key = PERSONAL_KEY.format(user_id, _digest(request.get_host(), path))
         stamp_key = PERSONAL_STAMP_KEY.format(user_id)
-        wanted += [personal_key, stamp_key]
+        early.append(stamp_key)
+        rest.append(personal_key)
     if key is not None:
-        wanted += [key, own_key]
-    found = cache.get_many(wanted)
+        early.append(own_key)
+        rest.append(key)
+    # The kept page and what it counts under were read ahead (`_own_page_ahead`): when it is
+    # current, the page is served without another round trip.
+    found = hub_cache.take_ahead(early)
+    if found is not None:
+        own = _current_own_page(request, found, version_key, stamp_key, own_key, reach_digest)
+        if own is not None:
+            return own
+        found.update(cache.get_many(rest))
+    else:
+        found = cache.get_many(early + rest)
     version = found.get(version_key)
     if version is None:
         version = uuid.uuid4().hex
@@ -200,9 +231,6 @@ def lookup(request, path: str):
         personal_entry=found.get(personal_key) if personal_key else None,
     )
     setattr(request, REQUEST_ATTR, pending)
-    own = found.get(own_key) if own_key is not None else None
-    if own is not None and own[0] == _own_page_state(request, pending):
-        return _repeat(request, own[1])
     entry = found.get(key) if key is not None else None
     if entry is not None and entry["version"] == version:
         response = _respond(request, entry)
@@ -214,7 +242,18 @@ def lookup(request, path: str):
     return None
 
 
-def _own_page_state(request, pending: Pending) -> tuple | None:
+def _current_own_page(request, found, version_key, stamp_key, own_key, reach_digest):
+    """The person's kept page as a response, when it is current."""
+    own = found.get(own_key) if own_key is not None else None
+    version = found.get(version_key)
+    if own is None or version is None:
+        return None
+    if own[0] != _own_page_state(request, version, found.get(stamp_key), reach_digest):
+        return None
+    return _repeat(request, own[1])
+
+
+def _own_page_state(request, version: str, stamp: str | None, reach_digest: str) -> tuple | None:
     """What a person's kept page shows besides the page: it counts only while this is the same.
     None when the page must be rendered (messages to show once, a moderation banner)."""
     if getattr(request, "moderation_restriction", None) is not None:
@@ -222,12 +261,7 @@ def _own_page_state(request, pending: Pending) -> tuple | None:
     messages = getattr(request, "_messages", None)
     if messages is not None and len(messages):
         return None
-    return (
-        pending.version,
-        pending.personal_stamp,
-        pending.reach_digest,
-        *chrome(request).state(),
-    )
+    return (version, stamp, reach_digest, *chrome(request).state())
 
 
 def _repeat(request, html: str) -> HttpResponse:
@@ -241,7 +275,7 @@ def _repeat(request, html: str) -> HttpResponse:
 def _keep_own_page(request, response, pending: Pending) -> None:
     """Render `response` (a page the shared cache holds, for a member) now, and keep it as this
     person's page for their next visit, with a hole for the CSRF token."""
-    state = _own_page_state(request, pending)
+    state = _own_page_state(request, pending.version, pending.personal_stamp, pending.reach_digest)
     if state is None:
         return
     with csrf_holes(request):
