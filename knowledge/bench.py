@@ -1,6 +1,7 @@
-"""Knowledge pages for `manage.py bench` (hub/bench.py): a long article (headings → table of
-contents, tags shared with others → related content, callouts, code, a table) and the bench
-section, each timed uncached and served from the audience-keyed page cache (page_cache.py).
+"""Knowledge pages for `manage.py bench` (hub/bench.py): an article as most are (a summary and
+a few paragraphs), a long one (headings → table of contents, tags shared with 40 others →
+related content, callouts, code, a table) and the bench section, each timed uncached and served
+from the audience-keyed page cache (page_cache.py).
 
 The uncached rows add `?nocache=1`: any query string but `?page=N` bypasses the page cache, so
 they run the whole Wagtail page view. The plain "article" and "section" rows of the harness are
@@ -13,6 +14,7 @@ from hub import bench
 def knowledge_pages(ctx: bench.Context) -> dict[str, str]:
     from taggit.models import Tag
 
+    from hub import audience
     from knowledge.models import ArticlePage, ArticlePageTag, SectionPage
 
     section = SectionPage.objects.get(slug="bench-section")
@@ -49,9 +51,18 @@ def knowledge_pages(ctx: bench.Context) -> dict[str, str]:
         for sibling in ArticlePage.objects.child_of(section).exclude(pk=article.pk)[:40]
     )
     url = article.url
+    # The newest generated article the customer may see, as the harness's "article" row.
+    plain = (
+        ArticlePage.objects.child_of(section)
+        .filter(audience.q_for(ctx.user, ArticlePage))
+        .exclude(pk=article.pk)
+        .order_by("-pk")
+        .first()
+    )
     return {
-        "article (uncached)": f"{url}?nocache=1",
-        "article (cached)": url,
+        "article (uncached)": f"{plain.url}?nocache=1",
+        "long article (uncached)": f"{url}?nocache=1",
+        "long article (cached)": url,
         "section (uncached)": f"{section.url}?nocache=1",
         "section (cached)": section.url,
     }
