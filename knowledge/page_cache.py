@@ -18,9 +18,17 @@ article shows related ones, its breadcrumbs and document links): an editor's cha
 on the next request, for everyone. It is replaced at once and again on commit, so a reader who
 rendered mid-transaction cannot store old content under the new version.
 
-One cache round trip per page view (after the person's own small entries, the reach among them,
-which their request read ahead: hub/cache.py): the content version, the page entry, the
-person's own parts, the site and the route entry come in one `get_many`.
+A member's page is also kept as it was rendered for them (`OWN_PAGE_KEY`, 15 minutes, with a
+stand-in for the CSRF token: hub/context_processors.csrf_hole). Their next visit is that page
+again, rendered by no template, while nothing it shows has changed: the content version, their
+stamp (below), their reach, the language, the page number, the header's unread count and the
+footer's portal settings. A message to show once or a moderation banner renders it again; staff
+and Wagtail view restrictions never have one. It comes with the request's read-ahead
+(hub/cache.py), so serving it costs no round trip of its own.
+
+Otherwise one cache round trip per page view (after the request's read-ahead, the reach among
+it): the content version, the page entry, the person's own parts, the site and the route entry
+come in one `get_many`.
 
 - The person's own parts (their vote and subscription state, knowledge/personal.py) are cached
   per member and page (host and path; never for staff, who see editor-only counts). An entry
