@@ -5,6 +5,7 @@ the request read ahead (hub/cache.py); a page kept as rendered for a person
 (knowledge/page_cache.py) counts only while `Chrome.state()` is unchanged."""
 
 import functools
+from contextlib import contextmanager
 from functools import cached_property
 
 from django.conf import settings
@@ -22,21 +23,20 @@ def csrf_hole() -> str:
     return "csrf" + salted_hmac("kumppani.csrf-hole", "hole").hexdigest()[:40]
 
 
-class csrf_holes:
+@contextmanager
+def csrf_holes(request):
     """`with csrf_holes(request): response.render()`: the page renders `csrf_hole()` wherever it
     shows the CSRF token."""
-
-    def __init__(self, request):
-        self.request = request
-
-    def __enter__(self):
-        setattr(self.request, _CSRF_HOLE_ATTR, True)
-
-    def __exit__(self, *exc):
-        delattr(self.request, _CSRF_HOLE_ATTR)
+    setattr(request, _CSRF_HOLE_ATTR, True)
+    try:
+        yield
+    finally:
+        delattr(request, _CSRF_HOLE_ATTR)
 
 
 class Chrome:
+    """The chrome's values for one request (see `chrome`)."""
+
     def __init__(self, user):
         self.user = user
 

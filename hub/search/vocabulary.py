@@ -3,9 +3,10 @@ labels. The taxonomy part is cached whole (one query on a miss, invalidated on c
 
 import functools
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Value
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -38,15 +39,19 @@ def type_label(name: str, *, plural: bool = False) -> str:
 
 
 @functools.cache
-def _search_paths() -> tuple[str, ...]:
-    return (reverse("search:search"), reverse("api:search"))
+def _search_paths(urlconf: str) -> tuple[str, ...]:
+    try:
+        return (reverse("search:search", urlconf), reverse("api:search", urlconf))
+    except NoReverseMatch:  # a URL configuration without search
+        return ()
 
 
 @hub_cache.reads_ahead
 def _search_keys_ahead(request) -> list[str]:
     """A search (the page, suggestions, the JSON endpoint) reads the vocabulary and the taxonomy
     trees its audience filter is written with: in the request's one read-ahead round trip."""
-    if not request.path_info.startswith(_search_paths()):
+    paths = _search_paths(getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
+    if not paths or not request.path_info.startswith(paths):
         return []
     return [_CACHE_KEY, *taxonomy.tree_keys(Product, Region, Role)]
 
