@@ -5,8 +5,9 @@
 It never touches your data: it re-runs itself against a database of its own (`<name>_bench`
 on PostgreSQL, var/bench.sqlite3 on SQLite), migrates it, loads the demo data plus `--articles`
 more, signs in as a demo customer, and times each page with Django's test client (the whole
-middleware stack, no network). A bare view that returns "ok" is timed in the same run; every
-figure is shown as a ratio to it, because absolute times on a shared machine mean little.
+middleware stack, no network), one request to each page in turn. A bare view that returns "ok"
+is timed in the same run; every figure is shown as a ratio to it, because absolute times on a
+shared machine mean little.
 Apps add their own pages in a `bench.py` module (see hub/bench.py).
 """
 
@@ -127,21 +128,31 @@ class Command(BaseCommand):
         with override_settings(ROOT_URLCONF="hub.bench_urls", ALLOWED_HOSTS=["testserver"]):
             client = Client()
             client.force_login(anna)
-            rows = []
-            for name, url in pages.items():
+            for url in pages.values():
                 for _ in range(max(requests // 10, 5)):  # warm caches and connections
                     client.get(url, secure=True)
-                bench.freeze_heap()
+            counts = {}
+            for name, url in pages.items():
                 queries = QueryCounter()
                 with connection.execute_wrapper(queries):
                     response = client.get(url, secure=True)
                 assert response.status_code == 200, (url, response.status_code)
-                times = []
+                counts[name] = queries.count
+            bench.freeze_heap()
+            # Interleaved, one request to each page in turn: whatever the machine or the process
+            # does meanwhile (another program, the heap a slow page left) falls on every page
+            # alike, the bare view included.
+            times: dict[str, list[float]] = {name: [] for name in pages}
+            with ProgressBar(requests, label="Requests", stream=self.stdout) as bar:
                 for _ in range(requests):
-                    started = time.perf_counter()
-                    client.get(url, secure=True)
-                    times.append((time.perf_counter() - started) * 1000)
-                rows.append((name, _pct(times, 50), _pct(times, 95), queries.count))
+                    for name, url in pages.items():
+                        started = time.perf_counter()
+                        client.get(url, secure=True)
+                        times[name].append((time.perf_counter() - started) * 1000)
+                    bar.advance()
+            rows = [
+                (name, _pct(times[name], 50), _pct(times[name], 95), counts[name]) for name in pages
+            ]
         self._report(rows, articles=articles, requests=requests)
 
     def _grow(self, articles: int):
