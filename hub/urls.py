@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -39,8 +38,4 @@ urlpatterns = [
     # Wagtail's page URLs, served through the knowledge hub's audience-keyed page cache.
     path("knowledge/", include("knowledge.serve_urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing serves MEDIA_ROOT: the original images in it leave through knowledge:original_image.

@@ -33,6 +33,29 @@ private_document_storage = PrivateDocumentStorage()
 
 
 @deconstructible
+class OriginalImageStorage(FileSystemStorage):
+    """The default storage (STORAGES["default"]), which holds only Wagtail's original images,
+    under MEDIA_ROOT. An original is for editors: its URL leads to a view that serves it to
+    people who may use the Wagtail admin (knowledge.views.original_image), and nothing serves
+    /media/. Readers see renditions (PrivateImageStorage), which carry the audience check."""
+
+    @property
+    def base_location(self):
+        return str(settings.MEDIA_ROOT)
+
+    @property
+    def location(self):
+        import os
+
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        from django.urls import reverse
+
+        return reverse("knowledge:original_image", kwargs={"name": name.replace("\\", "/")})
+
+
+@deconstructible
 class PrivateImageStorage(FileSystemStorage):
     """Where image renditions live (WAGTAILIMAGES_RENDITION_STORAGE): outside MEDIA_ROOT, in
     `RENDITIONS_ROOT` (var/renditions by default). Their URLs lead to a view that serves a

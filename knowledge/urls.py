@@ -10,5 +10,6 @@ urlpatterns = [
     path("view-as/", views.view_as, name="view_as"),
     path("view-as/<int:page_id>/", views.view_as, name="view_as_page"),
     path("images/<path:name>", views.image, name="image"),
+    path("originals/<path:name>", views.original_image, name="original_image"),
     path("feeds/news/<str:token>/", views.news_feed, name="news_feed"),
 ]

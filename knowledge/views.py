@@ -157,6 +157,23 @@ def _view_as_chooser(request, form, page, status: int = 200):
     return response
 
 
+def original_image(request, name: str):
+    """An original image, only for people who may use the Wagtail admin (editors)."""
+    from django.core.exceptions import SuspiciousFileOperation
+    from django.core.files.storage import default_storage
+
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        raise Http404
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, IsADirectoryError, SuspiciousFileOperation):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    patch_cache_control(response, private=True, max_age=3600)
+    return response
+
+
 def image(request, name: str):
     """An image rendition, only for people who may see content that uses the image."""
     from wagtail.images import get_image_model

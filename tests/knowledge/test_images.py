@@ -1,6 +1,7 @@
 """Images in articles reach the reader only as renditions served by a view that checks the
 audience of the content using the image: none lives under MEDIA_ROOT, none is reachable by a
-person outside the audience, by URL or by guessing."""
+person outside the audience, by URL or by guessing. The originals (under MEDIA_ROOT) are for
+editors only, and nothing serves /media/."""
 
 import io
 import re
@@ -78,3 +79,19 @@ def test_unknown_and_traversing_names_are_not_found(client, world):
     client.force_login(world.anna)
     assert client.get("/knowledge-hub/images/images/nothing.png").status_code == 404
     assert client.get("/knowledge-hub/images/../../hub/settings.py").status_code == 404
+
+
+def test_originals_are_for_editors_only_and_media_is_never_served(client, world, restricted):
+    _, image = restricted
+    url = image.file.url
+    assert url.startswith("/knowledge-hub/originals/original_images/")
+    client.force_login(world.anna)  # may see the article, not the original
+    assert client.get(url).status_code == 404
+    assert client.get(f"/media/{image.file.name}").status_code == 404
+    client.force_login(world.editor)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
+    for guess in ("../../settings.py", "original_images/../../secret", "no/such.png", ""):
+        assert client.get(f"/knowledge-hub/originals/{guess}").status_code == 404
+    assert client.get(f"/admin/images/{image.pk}/").status_code == 200  # the editor's view
