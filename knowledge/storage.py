@@ -3,7 +3,7 @@
 - Documents: `DOCUMENTS_ROOT` (var/documents by default), with no URL at all (`url()` raises
   NotImplementedError, which Wagtail's serve view reads as "stream it yourself"), so a
   document leaves only through that view, where the audience hook runs.
-- Original images: MEDIA_ROOT, for editors only; nothing serves /media/.
+- Original images: MEDIA_ROOT, for staff only; nothing serves /media/.
 - Image renditions (all a reader ever gets of an image): `RENDITIONS_ROOT`, through a view that
   checks the audience of the content using the image.
 """
@@ -28,7 +28,7 @@ private_document_storage = PrivateDocumentStorage()
 class OriginalImageStorage(FolderStorage):
     """The default storage (STORAGES["default"]), which holds only Wagtail's original images,
     under MEDIA_ROOT. An original is for editors: its URL leads to a view that serves it to
-    people who may use the Wagtail admin (knowledge.views.original_image), and nothing serves
+    staff only (knowledge.views.original_image, through hub/audience.py), and nothing serves
     /media/. Readers see renditions (PrivateImageStorage), which carry the audience check."""
 
     root_setting = "MEDIA_ROOT"

@@ -158,11 +158,12 @@ def _view_as_chooser(request, form, page, status: int = 200):
 
 
 def original_image(request, name: str):
-    """An original image, only for people who may use the Wagtail admin (editors)."""
+    """An original image, only for staff (whom the audience rule lets see everything); readers
+    get renditions (`image`)."""
     from django.core.exceptions import SuspiciousFileOperation
     from django.core.files.storage import default_storage
 
-    if not request.user.has_perm("wagtailadmin.access_admin"):
+    if not audience.reach_of(request.user).everything:
         raise Http404
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     try:
