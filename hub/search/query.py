@@ -333,10 +333,22 @@ def _plain(text) -> str:
     return str(text or "").replace(_PRE, "").replace(_POST, "")
 
 
+# Text whose markers come in pairs, opened then closed, as Meilisearch writes them.
+_PAIRED = re.compile(f"[^{_PRE}{_POST}]*(?:{_PRE}[^{_PRE}{_POST}]*{_POST}[^{_PRE}{_POST}]*)*")
+
+
 def _mark(text) -> str:
     """Escape everything, then turn balanced marker pairs (ours) into <mark>."""
+    text = str(text or "")
+    if _PAIRED.fullmatch(text):  # the usual case, in one pass (half the hit's Python work)
+        return html.escape(text).replace(_PRE, "<mark>").replace(_POST, "</mark>")
+    return _mark_pieces(text)
+
+
+def _mark_pieces(text: str) -> str:
+    """`_mark` for any text: a stray marker is dropped, an unclosed <mark> closed."""
     out, open_ = [], False
-    for piece in re.split(f"([{_PRE}{_POST}])", str(text or "")):
+    for piece in re.split(f"([{_PRE}{_POST}])", text):
         if piece == _PRE:
             if not open_:
                 out.append("<mark>")

@@ -2,6 +2,8 @@
 pagination, shareable URLs, helpful zero-result pages and a fixed SQL budget."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hub.search import query as search_query
 from hub.search import services
@@ -103,3 +105,8 @@ def test_highlighting_cannot_be_forged_by_a_document():
     assert search_query.clean_query("\ue000hi\x00 there\ue001") == "hi there"
     doc = services.clean_document({"title": "a\ue000b\x02c", "tags": ["x\ue001"]})
     assert doc == {"title": "abc", "tags": ["x"]}
+
+
+@given(st.text(alphabet=st.sampled_from("ab<&\"' \ue000\ue001"), max_size=40))
+def test_marking_in_one_pass_gives_what_marking_piece_by_piece_gives(text):
+    assert search_query._mark(text) == search_query._mark_pieces(text)
