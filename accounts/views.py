@@ -26,7 +26,7 @@ from accounts.models import Invitation, User, WebhookEvent
 from accounts.modules import BUILT_MODULES, MODULE_URLS, MODULES
 from hub.forms import add_validation_error
 
-_AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+_AUTH_BACKEND = "accounts.backends.AuthenticationBackend"
 
 
 def overview(request):

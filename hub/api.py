@@ -5,13 +5,13 @@ key (integrations/auth.py); endpoints for signed-in people take the session (wit
 """
 
 from ninja import NinjaAPI
-from ninja.security import HttpBearer
 
 
 class KumppaniAPI(NinjaAPI):
-    """Routes whose authentication is an API key (HttpBearer) are reached without a session,
-    so they are exempt from LoginRequiredMiddleware and answer 401 themselves; every other
-    route (the session ones) stays behind the login like the rest of the site."""
+    """A route with authentication (an API key, or the session) answers 401 itself, in JSON,
+    so it is exempt from LoginRequiredMiddleware: a client whose session has ended gets 401,
+    not a redirect to the sign-in page's HTML. A route without any stays behind the login like
+    the rest of the site."""
 
     def _get_urls(self):
         from ninja.openapi.urls import get_openapi_urls, get_root_url
@@ -21,19 +21,18 @@ class KumppaniAPI(NinjaAPI):
             # urls_paths yields one pattern per operation, path by path, in this order.
             patterns = iter(bound.urls_paths(bound.prefix))
             for path_view in bound.path_operations.values():
-                key_only = _key_only(path_view.operations)
+                answers_401 = _authenticated(path_view.operations)
                 for _operation in path_view.operations:
                     pattern = next(patterns)
-                    if key_only:
+                    if answers_401:
                         pattern.callback.login_required = False
                     urls.append(pattern)
         urls.append(get_root_url(self))
         return urls
 
 
-def _key_only(operations) -> bool:
-    callbacks = [cb for op in operations for cb in (op.auth_callbacks or ())]
-    return bool(callbacks) and all(isinstance(cb, HttpBearer) for cb in callbacks)
+def _authenticated(operations) -> bool:
+    return all(op.auth_callbacks for op in operations)
 
 
 # The schema and its documentation page are served by integrations/views.py at

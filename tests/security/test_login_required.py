@@ -58,7 +58,10 @@ PUBLIC = {
     "api:invoice_put": "CRM/ERP integration: an API key, never a session (401 without one)",
     "api:invoice_delete": "CRM/ERP integration: an API key, never a session (401 without one)",
     "api:invoice_bulk": "CRM/ERP integration: an API key, never a session (401 without one)",
+    "api:search": "JSON for signed-in clients: 401 without a session, not the sign-in's HTML",
+    "api:token": "JSON for signed-in clients: 401 without a session, not the sign-in's HTML",
 }
+
 
 SAMPLES = {"int": "1", "uuid": "6f1c2f86-6d1b-4c8a-9d68-2f0d6c4c1f11", "path": "x/y"}
 # Regex routes the generic filler cannot turn into a URL that resolves.
@@ -133,3 +136,11 @@ def test_knowledge_catch_all_needs_login(client):
     response = client.get("/knowledge/routers/anything/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_the_session_api_answers_401_without_a_session(client):
+    for url in ("/api/v1/search?q=router", "/api/v1/search/token"):
+        response = client.get(url)
+        assert response.status_code == 401, url
+        assert response.json() == {"detail": "Unauthorized"}
