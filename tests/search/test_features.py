@@ -108,6 +108,24 @@ def test_analytics_are_pseudonymous_and_cost_the_page_no_sql(
     assert client.get("/admin/search-analytics/").status_code in (302, 403)
 
 
+def test_a_search_is_noted_only_once_its_response_has_gone_out(rf, world):
+    """The server closes a response after sending it; the event is buffered then, so the person
+    never waits for that round trip."""
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.core.cache import cache
+
+    from hub.search import views
+
+    request = rf.get("/search/", {"q": "firmware"})
+    request.user, request.session = world.anna, SessionStore()
+    before = cache.get(analytics._SEQ) or 0
+    response = views.search(request)
+    assert b"<mark>firmware</mark> rollback" in response.content
+    assert (cache.get(analytics._SEQ) or 0) == before
+    response.close()
+    assert cache.get(analytics._SEQ) == before + 1
+
+
 def test_the_json_api_matches_the_page(client, world):
     client.force_login(world.anna)
     page = client.get("/search/", {"q": "firmware", "product": "router"}).context["results"]
