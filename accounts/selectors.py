@@ -71,7 +71,7 @@ def memberships_of(user) -> QuerySet[Membership]:
 
 
 @hub_cache.reads_ahead
-def _portal_settings_ahead(request) -> list[str]:
+def _portal_settings_ahead(request, user) -> list[str]:
     return [PORTAL_SETTINGS_CACHE_KEY]
 
 

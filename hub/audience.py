@@ -162,8 +162,7 @@ def _reach_keys(user_id: int) -> list[str]:
 
 
 @hub_cache.reads_ahead
-def _reach_keys_ahead(request) -> list[str]:
-    user = request.user
+def _reach_keys_ahead(request, user) -> list[str]:
     return _reach_keys(user.pk) if user.is_active and not user.is_staff else []
 
 

@@ -5,13 +5,15 @@
   Backends are per thread (django.core.cache.caches), and a redis-py client only borrows
   connections from its pool, so sharing it is safe.
 - `append()`: a numbered entry (a log event) in one atomic round trip.
-- Reading ahead: the small entries of a person that most pages read, in one round trip when
-  their request starts (`reads_ahead`, `get_ahead`, `get_many_ahead`; see below).
+- Reading ahead: the session and the small entries of a person that most pages read, in one
+  round trip when their request starts (`reads_ahead`, `get_ahead`, `get_many_ahead`; below).
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
@@ -85,37 +87,81 @@ def append(counter: str, key_format: str, value, timeout: int) -> int:
 # moderation restriction, their reach (hub/audience.py), their unread count and the portal
 # settings in the chrome; a search, the vocabulary and the taxonomy trees. Apps name those keys
 # here (`reads_ahead`); ReadAheadMiddleware reads them all in one round trip when the request
-# starts. `get_ahead`/`get_many_ahead` hand each value out once, in place of
-# `cache.get`/`cache.get_many`. Once means once: a second read of a key in the same request
-# (after the request itself changed it, say) goes to the cache. Outside a request (tasks,
-# commands) they are `cache.get`/`cache.get_many`.
+# starts, together with the session itself once this process has seen whose it is (before,
+# the session first, then the entries). `get_ahead`/`get_many_ahead` hand each value out once,
+# in place of `cache.get`/`cache.get_many`. Once means once: a second read of a key in the
+# same request (after the request itself changed it, say) goes to the cache. Outside a request
+# (tasks, commands) they are `cache.get`/`cache.get_many`.
 
 _ahead: ContextVar[dict | None] = ContextVar("kumppani_read_ahead", default=None)
 _ahead_providers: list = []
 
+# Whose session each session key is, as this process last saw it (the key's hash → user id).
+# Only a hint: it lets the read-ahead take the session itself and that person's entries in the
+# same round trip. A hint that is wrong (a hash collision) costs a second round trip, never
+# another person's entries: their keys carry the user id, and only the signed-in person's keys
+# are ever asked for.
+_owners: dict[int, int] = {}
+_OWNERS_MAX = 20_000
+
+
+@dataclass(frozen=True)
+class _Hinted:
+    """The person a session key was last seen with, as the providers see a person."""
+
+    pk: int
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_staff: bool = False
+
 
 def reads_ahead(provider):
-    """Register `provider(request) -> list of keys`, read for each signed-in person's request
-    (`request.user` is that person)."""
+    """Register `provider(request, user) -> list of keys`, read for each signed-in person's
+    request. `user` is that person, or before the session is read the person this process last
+    saw with it (pk only, as an active member): use `user`, not `request.user`."""
     _ahead_providers.append(provider)
     return provider
 
 
 @contextmanager
 def reading_ahead(request):
-    """The span of one request: what the providers name is read on entering."""
+    """The span of one request: what the providers name is read on entering (with the session,
+    when this process knows whose it is)."""
     ahead: dict = {}
     token = _ahead.set(ahead)
     try:
-        if request.user.is_authenticated:
-            keys = list(
-                dict.fromkeys(k for provider in _ahead_providers for k in provider(request))
-            )
-            found = caches["default"].get_many(keys) if keys else {}
-            ahead.update({key: found.get(key) for key in keys})
+        _read_ahead(request, ahead)
         yield
     finally:
         _ahead.reset(token)
+
+
+def _read_ahead(request, ahead: dict) -> None:
+    from hub.sessions import session_cache_key
+
+    session = session_cache_key(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+    hinted = _owners.get(hash(session)) if session else None
+    if hinted is not None:
+        _read(ahead, [session, *_keys(request, _Hinted(hinted))])
+    user = request.user  # signing in reads the session: from `ahead` when it was read
+    if not user.is_authenticated:
+        return
+    if user.pk != hinted:
+        if session:
+            if len(_owners) >= _OWNERS_MAX:
+                _owners.clear()
+            _owners[hash(session)] = user.pk
+        _read(ahead, [key for key in _keys(request, user) if key not in ahead])
+
+
+def _keys(request, user) -> list[str]:
+    return list(dict.fromkeys(k for provider in _ahead_providers for k in provider(request, user)))
+
+
+def _read(ahead: dict, keys: list[str]) -> None:
+    if keys:
+        found = caches["default"].get_many(keys)
+        ahead.update({key: found.get(key) for key in keys})
 
 
 def take_ahead(keys: list[str]) -> dict | None:

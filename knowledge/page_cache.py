@@ -135,10 +135,9 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _member_get(request) -> bool:
+def _member_get(request, user) -> bool:
     """A GET by a signed-in, active member: the requests whose pages and personal parts are
     cached (staff see drafts and editor-only counts, so nothing of theirs is)."""
-    user = request.user
     return (
         request.method == "GET" and user.is_authenticated and user.is_active and not user.is_staff
     )
@@ -155,26 +154,26 @@ def _page_number(request) -> str | None:
     return numbers[0]
 
 
-def _own_key(request, page_number: str) -> str:
+def _own_key(request, user, page_number: str) -> str:
     where = (request.get_host(), request.path_info, page_number, get_language() or "")
-    return OWN_PAGE_KEY.format(request.user.pk, _digest(*where))
+    return OWN_PAGE_KEY.format(user.pk, _digest(*where))
 
 
 @hub_cache.reads_ahead
-def _own_page_ahead(request) -> list[str]:
+def _own_page_ahead(request, user) -> list[str]:
     """A member's GET may be a page kept for them: it and what it counts under (the content
     version, their stamp) come with the request's read-ahead, so that serving it takes no
     round trip of its own."""
-    page_number = _page_number(request) if _member_get(request) else None
+    page_number = _page_number(request) if _member_get(request, user) else None
     if page_number is None:
         return []
-    stamp_key = PERSONAL_STAMP_KEY.format(request.user.pk)
-    return [content_version_key(), stamp_key, _own_key(request, page_number)]
+    stamp_key = PERSONAL_STAMP_KEY.format(user.pk)
+    return [content_version_key(), stamp_key, _own_key(request, user, page_number)]
 
 
 def _keys_for(request, path: str) -> tuple[str, str, str] | None:
     """The shared page's key, the person's kept page's key and the reach digest, or None."""
-    page_number = _page_number(request) if _member_get(request) else None
+    page_number = _page_number(request) if _member_get(request, request.user) else None
     if page_number is None:
         return None
     reach = audience.reach_of(request.user)
@@ -182,7 +181,7 @@ def _keys_for(request, path: str) -> tuple[str, str, str] | None:
         return None
     digest = reach.digest()
     where = (request.get_host(), path, page_number, get_language() or "", digest)
-    return PAGE_KEY.format(_digest(*where)), _own_key(request, page_number), digest
+    return PAGE_KEY.format(_digest(*where)), _own_key(request, request.user, page_number), digest
 
 
 def lookup(request, path: str):
@@ -195,7 +194,7 @@ def lookup(request, path: str):
     version_key = content_version_key()
     early, rest = [version_key], [site_key, route_key]
     personal_key = stamp_key = None
-    if _member_get(request):
+    if _member_get(request, request.user):
         # Per person and page (whatever the query string: `?page=N` shows the same own parts).
         user_id = request.user.pk
         personal_key = PERSONAL_KEY.format(user_id, _digest(request.get_host(), path))

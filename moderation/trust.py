@@ -80,8 +80,8 @@ def forget(user_id: int) -> None:
 
 
 @hub_cache.reads_ahead
-def _restriction_key_ahead(request) -> list[str]:
-    return [_restriction_key(request.user.pk)]
+def _restriction_key_ahead(request, user) -> list[str]:
+    return [_restriction_key(user.pk)]
 
 
 def restriction_of(user) -> ActiveRestriction | None:

@@ -93,8 +93,8 @@ def _schedule_sending() -> None:
 
 
 @hub_cache.reads_ahead
-def _unread_key_ahead(request) -> list[str]:
-    return [_unread_key(request.user.pk)]
+def _unread_key_ahead(request, user) -> list[str]:
+    return [_unread_key(user.pk)]
 
 
 def unread_count(user: User) -> int:

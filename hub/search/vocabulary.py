@@ -47,7 +47,7 @@ def _search_paths(urlconf: str) -> tuple[str, ...]:
 
 
 @hub_cache.reads_ahead
-def _search_keys_ahead(request) -> list[str]:
+def _search_keys_ahead(request, user) -> list[str]:
     """A search (the page, suggestions, the JSON endpoint) reads the vocabulary and the taxonomy
     trees its audience filter is written with: in the request's one read-ahead round trip."""
     paths = _search_paths(getattr(request, "urlconf", None) or settings.ROOT_URLCONF)

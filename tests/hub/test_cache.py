@@ -47,7 +47,7 @@ def test_the_redis_client_is_made_once_per_pool():
 def test_a_value_read_ahead_is_handed_out_once_then_read_from_the_cache(db, rf, monkeypatch):
     from tests.factories import make_user
 
-    monkeypatch.setattr(hub_cache, "_ahead_providers", [lambda request: ["t:a", "t:b"]])
+    monkeypatch.setattr(hub_cache, "_ahead_providers", [lambda request, user: ["t:a", "t:b"]])
     cache.set("t:a", 1)
     request = rf.get("/")
     request.user = make_user()
@@ -91,3 +91,84 @@ def test_a_signed_in_request_reads_the_persons_entries_in_one_round_trip(db, cli
     ):
         assert key in read_ahead
         assert [keys for keys in (k for _, k in asked) if key in keys] == [read_ahead]
+
+
+# --- the session in the same round trip ---------------------------------------------------------
+
+
+def _signed_in(client, person):
+    from django.conf import settings
+
+    from hub.sessions import session_cache_key
+
+    client.force_login(person)
+    assert client.get("/", secure=True).status_code == 200  # this process learns whose it is
+    return session_cache_key(client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def _get_many_calls(monkeypatch) -> list:
+    backend = caches["default"]
+    calls = []
+    original = backend.get_many
+
+    def counting(keys, *args, **kwargs):
+        calls.append(list(keys))
+        return original(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", counting)
+    return calls
+
+
+def test_the_session_comes_with_the_persons_entries_in_one_round_trip(db, client, monkeypatch):
+    from tests.factories import make_member, make_org
+
+    person = make_member(make_org())
+    session = _signed_in(client, person)
+    assert hub_cache._owners[hash(session)] == person.pk
+    calls = _get_many_calls(monkeypatch)
+    response = client.get("/", secure=True)
+    assert response.status_code == 200 and response.wsgi_request.user == person
+    assert session in calls[0] and f"notifications:unread:{person.pk}" in calls[0]
+    assert not any(session in keys for keys in calls[1:])
+
+
+def test_a_wrong_hint_reads_the_signed_in_persons_own_entries_all_the_same(db, client, monkeypatch):
+    """Were the hint another person's (a hash collision), their keys would be read and left
+    unused: the request is the session's person's, with their own entries."""
+    from tests.factories import make_member, make_org
+
+    person, other = make_member(make_org()), make_member(make_org())
+    session = _signed_in(client, person)
+    hub_cache._owners[hash(session)] = other.pk
+    calls = _get_many_calls(monkeypatch)
+    response = client.get("/", secure=True)
+    assert response.status_code == 200 and response.wsgi_request.user == person
+    guessed, own = calls[:2]
+    assert session in guessed and f"notifications:unread:{other.pk}" in guessed
+    assert f"notifications:unread:{person.pk}" in own
+    assert not any(f":{other.pk}" in key for keys in calls[1:] for key in keys)
+    assert hub_cache._owners[hash(session)] == person.pk  # learnt again
+
+
+def test_an_ended_session_stays_ended_whatever_the_hint(db, client):
+    from django.conf import settings
+
+    from tests.factories import make_member, make_org
+
+    session = _signed_in(client, make_member(make_org()))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.logout()
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie  # the old cookie, sent again
+    assert hub_cache._owners.get(hash(session))
+    response = client.get("/", secure=True)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_session_gone_from_the_cache_is_read_from_the_database(db, client):
+    from tests.factories import make_member, make_org
+
+    person = make_member(make_org())
+    session = _signed_in(client, person)
+    cache.delete(session)
+    response = client.get("/", secure=True)
+    assert response.status_code == 200 and response.wsgi_request.user == person

@@ -242,7 +242,7 @@ def cache_round_trips(monkeypatch):
     return calls
 
 
-def test_a_kept_page_takes_two_cache_round_trips_and_one_query(
+def test_a_kept_page_takes_one_cache_round_trip_and_one_query(
     world, article, cache_round_trips, django_assert_num_queries
 ):
     anna = _client(world.anna)
@@ -250,10 +250,10 @@ def test_a_kept_page_takes_two_cache_round_trips_and_one_query(
     cache_round_trips.clear()
     with django_assert_num_queries(1):  # the user; the session comes from the cache
         assert anna.get(article.url)[HEADER] == "hit"
-    # The session (cached_db); then the request's read-ahead (hub/cache.py): the person's
-    # restriction, reach, unread count, the portal settings, and the page kept for them with
-    # what it counts under (the content version, their stamp).
-    assert cache_round_trips == ["get", "get_many"]
+    # The request's read-ahead (hub/cache.py): the session (cached_db, hub/sessions.py), the
+    # person's restriction, reach, unread count, the portal settings, and the page kept for
+    # them with what it counts under (the content version, their stamp).
+    assert cache_round_trips == ["get_many"]
 
 
 def test_the_route_entry_follows_renames_and_audience_changes(world, article):
