@@ -4,19 +4,28 @@ of its own (see the command). Figures, not assertions:
 - bulk reindex throughput: the demo content plus N generated documents built into a fresh
   index (settings first, batches sent without waiting, one wait at the end) and swapped in;
 - the search page, the JSON endpoint and the same multi-search straight to Meilisearch (same
-  filter, same facets), p50/p95 each, as ratios; SQL queries per search page;
+  filter, same facets), p50/p95 each, as ratios; SQL queries per search page. The JSON endpoint
+  twice: through the test client (our code's share), and over HTTP from a gunicorn worker
+  started for the run, as a client sees it (the HTTP hop, gunicorn, the database connection's
+  health check; not the analytics written after the response);
 - outbox lag under a steady stream of writes: commit → searchable, p95.
 
 This module registers no pages with `manage.py bench` (that bench runs without Meilisearch).
 """
 
+import os
 import random
 import re
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+import requests as requests_lib
 
 _SENTENCE = (
     "router switch gateway firmware update vpn tunnel vlan trunk poe budget port led "
@@ -120,20 +129,52 @@ QUERIES = [
 ]
 
 
+@contextmanager
+def _web_server():
+    """A gunicorn worker (the Procfile's `web`, one worker) on a loopback port, with this
+    process's settings, answering as behind the TLS proxy of production. Yields its URL."""
+    from django.conf import settings
+
+    from hub.meili import free_port
+
+    port = free_port()
+    env = {**os.environ, "BEHIND_TLS_PROXY": "true", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(  # noqa: S603 (our own interpreter and app)
+        [sys.executable, "-m", "gunicorn", "hub.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--log-level", "warning"],
+        env=env, cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                requests_lib.get(f"{url}/healthz", timeout=5)
+                break
+            except requests_lib.RequestException:  # not listening yet, or still booting
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"gunicorn did not answer on {url} in 30 s")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def latency(user, requests: int, out) -> list:
-    from django.db import connection
+    from django.conf import settings
     from django.http import QueryDict
     from django.test import Client
     from django.utils.http import urlencode
 
     from hub import audience
-    from hub.bench import freeze_heap
-    from hub.management.commands.bench import QueryCounter
     from hub.search import client as search_client
     from hub.search import query as search_query
 
     web = Client()
     web.force_login(user)
+    http = requests_lib.Session()  # as another client would: its cookie, the proxy's header
+    http.cookies.set(settings.SESSION_COOKIE_NAME, web.cookies[settings.SESSION_COOKIE_NAME].value)
+    http.headers["X-Forwarded-Proto"] = "https"
     urls = [urlencode(q, doseq=True) for q in QUERIES]
 
     # The same requests (the filter and the facets as a search builds them for this person),
@@ -149,11 +190,31 @@ def latency(user, requests: int, out) -> list:
     def direct(qs: str):
         return search_client.multi_search(payloads[qs])
 
-    targets = {
-        "Meilisearch direct": lambda qs: direct(qs),
-        "search page": lambda qs: web.get(f"/search/?{qs}", secure=True),
-        "JSON /api/v1/search": lambda qs: web.get(f"/api/v1/search?{qs}", secure=True),
-    }
+    def over_http(qs: str):
+        response = http.get(f"{server_url}/api/v1/search?{qs}", timeout=10)
+        assert response.status_code == 200, response.status_code
+
+    with _web_server() as server_url:
+        return _timed(
+            {
+                "Meilisearch direct": lambda qs: direct(qs),
+                "search page": lambda qs: web.get(f"/search/?{qs}", secure=True),
+                "JSON /api/v1/search": lambda qs: web.get(f"/api/v1/search?{qs}", secure=True),
+                "JSON over HTTP": over_http,
+            },
+            urls,
+            web,
+            requests,
+            out,
+        )
+
+
+def _timed(targets: dict, urls: list[str], web, requests: int, out) -> list:
+    from django.db import connection
+
+    from hub.bench import freeze_heap
+    from hub.management.commands.bench import QueryCounter
+
     rows = []
     times: dict[str, list[float]] = {name: [] for name in targets}
     for qs in urls:  # warm every path
@@ -167,7 +228,7 @@ def latency(user, requests: int, out) -> list:
             assert response.status_code == 200, response.status_code
             assert b"simpler mode" not in response.content, "search fell back to the database"
     sql_max = counter.count / len(urls)
-    # Interleaved, so that load on the machine hits all three alike.
+    # Interleaved, so that load on the machine hits every path alike.
     for i in range(requests):
         qs = urls[i % len(urls)]
         for name, call in targets.items():
@@ -278,12 +339,11 @@ _BATCH_LINE = re.compile(
 
 
 def _meili_get(path: str, params: dict | None = None) -> dict:
-    import requests
     from django.conf import settings
 
     headers = {"Authorization": f"Bearer {settings.MEILISEARCH_MASTER_KEY}"}
     url = f"{settings.MEILISEARCH_URL}{path}"
-    return requests.get(url, params=params, headers=headers, timeout=10).json()
+    return requests_lib.get(url, params=params, headers=headers, timeout=10).json()
 
 
 def _iso_seconds(value: str | None) -> float | None:
