@@ -30,6 +30,25 @@ def require(condition: bool, why: str) -> None:
     pytest.skip(why)
 
 
+def bench_env() -> dict:
+    """The environment for running a bench command (`manage.py bench`, `search_bench`) from a
+    test: this test's own Redis database (one per xdist worker: no other test clears it while
+    the bench runs) and this test's database as the one the bench names its own after
+    (test_…_gw0 → test_…_gw0_bench), never the developer's `<name>_bench`, which the bench
+    would otherwise drop under their feet."""
+    from django.db import connection
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    if env.get("REDIS_URL"):
+        env["REDIS_URL"] = settings.CACHES["default"]["LOCATION"]
+    database = connection.settings_dict
+    if database["ENGINE"].endswith("postgresql"):
+        auth = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+        host = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+        env["DATABASE_URL"] = f"postgres://{auth}@{host}/{database['NAME']}"
+    return env
+
+
 def _worker_caches() -> dict:
     """Under pytest-xdist every worker clears the cache between tests, so each needs a Redis
     database of its own: worker N uses the configured database number minus N (CI: 15, 14)."""

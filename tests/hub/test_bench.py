@@ -1,28 +1,16 @@
 """`manage.py bench` keeps working (its figures go in notes, not in assertions)."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from django.db import connection
+from tests.conftest import bench_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_bench_measures_every_page_beside_the_bare_view(settings, db):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    if env.get("REDIS_URL"):
-        # This test's own Redis database (one per xdist worker): no other test clears it
-        # while the bench runs.
-        env["REDIS_URL"] = settings.CACHES["default"]["LOCATION"]
-    database = connection.settings_dict  # the test database (`db`), not the configured one
-    if database["ENGINE"].endswith("postgresql"):
-        # Named after this test's own database (test_…_gw0 → test_…_gw0_bench), never the
-        # developer's `<name>_bench`, which the bench would otherwise drop under their feet.
-        auth = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
-        host = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-        env["DATABASE_URL"] = f"postgres://{auth}@{host}/{database['NAME']}"
+def test_bench_measures_every_page_beside_the_bare_view(db):
+    env = bench_env()
     result = subprocess.run(
         [sys.executable, "manage.py", "bench", "--articles", "3", "--requests", "5"],
         cwd=ROOT,
